@@ -1,0 +1,52 @@
+"""Small HTTP helpers shared by the apps: JSON or HTML answers, POST-only views, safe redirects."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """True when the client asked for JSON first (browsers ask for HTML first)."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def error_response(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A clear message for the client: JSON for API callers, a page for people."""
+    if wants_json(request):
+        return JsonResponse({"error": message}, status=status)
+    return render(request, "error.html", {"message": message, "status": status}, status=status)
+
+
+def allow_only(method: str) -> Callable[[Callable], Callable]:
+    """Like require_POST/require_GET, but the 405 says what to do."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == method or (method == "GET" and request.method == "HEAD"):
+                return view(request, *args, **kwargs)
+            message = f"This address only accepts {method} requests."
+            response = error_response(request, message, 405)
+            response["Allow"] = method
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+post_only = allow_only("POST")
+get_only = allow_only("GET")
+
+
+def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    """Go to the form's `next` or the referring page when it is on this site, else `fallback`."""
+    for target in (request.POST.get("next"), request.headers.get("Referer")):
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(target)
+    return HttpResponseRedirect(fallback)

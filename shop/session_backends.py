@@ -1,0 +1,48 @@
+"""Where sessions live: the one SESSION_BACKEND setting, turned into Django settings."""
+
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+# Each value names a custom store that subclasses Django's engine of the same kind.
+SESSION_ENGINES = {
+    "cookie": "shop.sessions.signed_cookies",
+    "db": "shop.sessions.db",
+    "redis": "shop.sessions.cache",
+    "redis_db": "shop.sessions.cached_db",
+}
+SESSION_BACKENDS = tuple(SESSION_ENGINES)
+REDIS_BACKENDS = ("redis", "redis_db")
+SESSIONS_CACHE_ALIAS = "sessions"
+
+
+def redis_cache(redis_url: str, key_prefix: str = "shop") -> dict[str, Any]:
+    """A django-redis cache that fails fast, so an outage costs a second, not a hang."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            "SERIALIZER": "django_redis.serializers.json.JSONSerializer",  # sessions are JSON only
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
+    }
+
+
+def session_settings(backend: str, redis_url: str, key_prefix: str = "shop") -> dict[str, Any]:
+    """Map SESSION_BACKEND to SESSION_ENGINE, CACHES and SESSION_CACHE_ALIAS."""
+    if backend not in SESSION_ENGINES:
+        valid = ", ".join(SESSION_BACKENDS)
+        raise ImproperlyConfigured(f"SESSION_BACKEND={backend!r} is not valid; use one of {valid}.")
+    caches: dict[str, Any] = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    if backend in REDIS_BACKENDS:
+        caches[SESSIONS_CACHE_ALIAS] = redis_cache(redis_url, key_prefix)
+    return {
+        "SESSION_BACKEND": backend,
+        "SESSION_ENGINE": SESSION_ENGINES[backend],
+        "SESSION_CACHE_ALIAS": SESSIONS_CACHE_ALIAS if backend in REDIS_BACKENDS else "default",
+        "CACHES": caches,
+    }

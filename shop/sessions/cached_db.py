@@ -1,0 +1,15 @@
+from django.contrib.sessions.backends.cached_db import SessionStore as DjangoSessionStore
+
+from shop.sessions.base import DatabaseLockMixin
+
+
+class SessionStore(DatabaseLockMixin, DjangoSessionStore):
+    """Redis in front, the database behind: locks and re-reads go to the database."""
+
+    def load(self) -> dict:
+        data = super().load()
+        if isinstance(data, dict):
+            return data
+        # A corrupt cached copy: the database holds the truth.
+        row = self._get_session_from_db()
+        return self.decode(row.session_data) if row else {}

@@ -1,0 +1,62 @@
+import os
+import socket
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views import defaults
+
+from shop import health
+from shop.http import error_response, get_only, wants_json
+
+ENGINE_PLACES = {
+    "cookie": "in your browser, in a signed cookie; this server keeps nothing",
+    "db": "in this shop's database, one row per session",
+    "redis": "in Redis, in memory, with an expiry",
+    "redis_db": "in Redis for speed, with the database behind it as the record",
+}
+
+
+@get_only
+def healthz(request: HttpRequest) -> JsonResponse:
+    body = health.report()
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+@get_only
+def state(request: HttpRequest) -> HttpResponse:
+    """Where this visitor's state lives, and what it costs."""
+    session = request.session
+    cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    context = {
+        "backend": settings.SESSION_BACKEND,
+        "place": ENGINE_PLACES[settings.SESSION_BACKEND],
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "has_session": bool(cookie) or not session.is_empty(),
+        "session_bytes": session.stored_size(),
+        "cookie_bytes": len(settings.SESSION_COOKIE_NAME) + 1 + len(cookie) if cookie else 0,
+        "all_cookie_bytes": len(request.headers.get("Cookie", "")),
+        "keys": sorted(session.keys()),
+    }
+    return render(request, "state.html", context)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if wants_json(request):
+        return error_response(request, "Not found.", 404)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if wants_json(request):
+        return error_response(request, "Bad request.", 400)
+    return defaults.bad_request(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = (
+        "Your form had expired or was sent from another site, so nothing was changed. "
+        "Go back, reload the page and try again."
+    )
+    return error_response(request, message, 403)

@@ -1,0 +1,63 @@
+import os
+
+import pytest
+import redis
+from django.test import Client, override_settings
+
+from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS, session_settings
+from tests.services import REDIS_URL, require_redis
+
+# Each test run keeps its Redis keys under its own prefix, so runs never collide.
+REDIS_TEST_PREFIX = f"test-{os.getpid()}"
+
+
+def delete_test_keys() -> None:
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{REDIS_TEST_PREFIX}*", count=1000):
+        client.delete(key)
+
+
+@pytest.fixture(params=SESSION_BACKENDS)
+def session_backend(request, settings):
+    """Run the test once per session engine: cookie, db, redis and redis_db."""
+    backend = request.param
+    if backend in REDIS_BACKENDS:
+        require_redis()
+    with override_settings(**session_settings(backend, REDIS_URL, key_prefix=REDIS_TEST_PREFIX)):
+        yield backend
+    if backend in REDIS_BACKENDS:
+        delete_test_keys()
+
+
+@pytest.fixture
+def client(session_backend) -> Client:
+    """A test client whose middleware was built for the engine under test."""
+    return Client()
+
+
+@pytest.fixture
+def csrf_client(session_backend) -> Client:
+    """A client that enforces CSRF checks, as a browser's requests are."""
+    return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def make_product(db):
+    """Build an active product; keyword arguments override the defaults."""
+    from shop.catalog.models import Category, Product
+
+    counter = iter(range(1, 10_000))
+
+    def make(**fields) -> Product:
+        n = next(counter)
+        category, _ = Category.objects.get_or_create(slug="pantry", defaults={"name": "Pantry"})
+        defaults = {
+            "category": category,
+            "name": f"Product {n}",
+            "slug": f"product-{n}",
+            "price": "6.25",
+            "stock": 20,
+        }
+        return Product.objects.create(**{**defaults, **fields})
+
+    return make

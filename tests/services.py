@@ -1,0 +1,49 @@
+"""Real services for the tests: reachable, or skipped with a reason (failed under CI=true)."""
+
+import functools
+import os
+
+import pytest
+import redis
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+START_REDIS = (
+    'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str) -> None:
+    """Skip a test whose service is missing; under CI that is a failure, never a skip."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: a missing service fails the run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@functools.cache
+def redis_error() -> str | None:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        return f"Redis is not reachable at {REDIS_URL} ({error}); start it with: {START_REDIS}"
+    return None
+
+
+def require_redis() -> None:
+    if error := redis_error():
+        unavailable(error)
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def require_chromium() -> None:
+    """The browser tests drive Debian's Chromium; Playwright never downloads a browser here."""
+    if not os.access(CHROMIUM, os.X_OK):
+        unavailable(
+            f"Chromium is not installed at {CHROMIUM}; "
+            "install it with: sudo apt-get install chromium"
+        )
