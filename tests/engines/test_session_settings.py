@@ -1,0 +1,46 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from shop.session_backends import SESSION_BACKENDS, session_settings
+
+REDIS = "redis://127.0.0.1:6379/3"
+
+
+@pytest.mark.parametrize(
+    "backend, engine",
+    [
+        ("cookie", "shop.sessions.signed_cookies"),
+        ("db", "shop.sessions.db"),
+        ("redis", "shop.sessions.cache"),
+        ("redis_db", "shop.sessions.cached_db"),
+    ],
+)
+def test_each_backend_names_its_engine(backend, engine):
+    assert session_settings(backend, REDIS)["SESSION_ENGINE"] == engine
+
+
+@pytest.mark.parametrize("backend", ["redis", "redis_db"])
+def test_redis_backends_get_a_json_redis_cache(backend):
+    result = session_settings(backend, REDIS, key_prefix="p")
+    assert result["SESSION_CACHE_ALIAS"] == "sessions"
+    cache = result["CACHES"]["sessions"]
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["LOCATION"] == REDIS
+    assert cache["KEY_PREFIX"] == "p"
+    assert cache["OPTIONS"]["SERIALIZER"] == "django_redis.serializers.json.JSONSerializer"
+
+
+@pytest.mark.parametrize("backend", ["cookie", "db"])
+def test_other_backends_need_no_redis(backend):
+    assert "sessions" not in session_settings(backend, REDIS)["CACHES"]
+
+
+@pytest.mark.parametrize("bad", ["", "memcached", "Redis", "cookies"])
+def test_an_unknown_backend_names_the_valid_values(bad):
+    with pytest.raises(ImproperlyConfigured) as error:
+        session_settings(bad, REDIS)
+    assert "cookie, db, redis, redis_db" in str(error.value)
+
+
+def test_the_four_backends_are_the_contracts():
+    assert SESSION_BACKENDS == ("cookie", "db", "redis", "redis_db")
