@@ -1,0 +1,125 @@
+"""The storefront's catalog pages: home, product list, category, product detail."""
+
+import posixpath
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.static import serve
+
+from cart.forms import AddToCartForm
+from shop.catalog import browsing
+from shop.catalog.models import Category, Product, ProductQuerySet
+from shop.http import get_only
+
+PRODUCTS_PER_PAGE = 12
+FEATURED_ON_HOME = 8
+RELATED_ON_DETAIL = 4
+PRODUCT_IMAGES_DIR = "products/"
+
+
+def nav_categories() -> list[Category]:
+    return list(Category.objects.all())
+
+
+def listed_products() -> ProductQuerySet:
+    return Product.objects.active().select_related("category")
+
+
+def product_page(request: HttpRequest, products) -> dict:
+    """Sort (remembered in the session) and paginate; a bad ?page= gives a sensible page."""
+    sort = browsing.choose_sort(request.session, request.GET.get("sort"))
+    paginator = Paginator(products.order_by(*browsing.SORT_ORDERINGS[sort]), PRODUCTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "products": page.object_list,
+        "sort": sort,
+        "sort_labels": browsing.SORT_LABELS,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+    }
+
+
+@get_only
+def home(request: HttpRequest) -> HttpResponse:
+    categories = Category.objects.annotate(
+        product_count=Count("products", filter=Q(products__active=True))
+    )
+    featured = listed_products().filter(featured=True).order_by("name")[:FEATURED_ON_HOME]
+    return render(
+        request,
+        "catalog/home.html",
+        {"categories": list(categories), "featured": list(featured)},
+    )
+
+
+@get_only
+def product_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    products = listed_products()
+    if query:
+        products = products.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    context = {"query": query, "categories": nav_categories(), "current_category": None}
+    return render(request, "catalog/product_list.html", context | product_page(request, products))
+
+
+@get_only
+def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    categories = nav_categories()
+    # The navigation lists every category, so it also finds this one without another query.
+    category = next((c for c in categories if c.slug == slug), None)
+    if category is None:
+        raise Http404("No such category.")
+    products = listed_products().filter(category=category)
+    context = {"query": "", "categories": categories, "current_category": category}
+    return render(request, "catalog/product_list.html", context | product_page(request, products))
+
+
+def product_page_context(request: HttpRequest, product: Product, form: AddToCartForm) -> dict:
+    """Everything the product page shows; the cart re-renders it when a quantity is invalid."""
+    recent_ids = [i for i in browsing.recently_viewed_ids(request.session) if i != product.id]
+    recent_by_id = listed_products().in_bulk(recent_ids) if recent_ids else {}
+    related = (
+        listed_products()
+        .filter(category_id=product.category_id)
+        .exclude(id=product.id)
+        .order_by("-featured", "name")[:RELATED_ON_DETAIL]
+    )
+    if form.errors.get("quantity"):
+        # Tie the error shown beside the field to the input, for screen readers.
+        attrs = form.fields["quantity"].widget.attrs
+        attrs.update({"aria-invalid": "true", "aria-describedby": "quantity-errors"})
+    return {
+        "product": product,
+        "form": form,
+        "categories": nav_categories(),
+        "current_category": product.category,
+        "recently_viewed": [recent_by_id[i] for i in recent_ids if i in recent_by_id],
+        "related": list(related),
+    }
+
+
+@get_only
+def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    product = get_object_or_404(listed_products(), slug=slug)
+    # The page lists what was viewed before this one, so build it before recording the view.
+    context = product_page_context(request, product, AddToCartForm(product=product))
+    browsing.record_view(request.session, product.id)
+    return render(request, "catalog/product_detail.html", context)
+
+
+@get_only
+def product_image(request: HttpRequest, path: str) -> FileResponse:
+    """A product image from MEDIA_ROOT, served in production too (see shop/urls.py).
+
+    Images may be SVG, which can carry scripts; the sandbox policy keeps any from running.
+    """
+    # serve() resolves "products/../x" inside MEDIA_ROOT; only products/ is public.
+    if not posixpath.normpath(path).startswith(PRODUCT_IMAGES_DIR):
+        raise Http404("No such image.")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
