@@ -1,0 +1,58 @@
+"""The cart as it lives in the session. This module alone owns the cart's session key.
+
+Lines are stored compactly, JSON-only: {"<product_id>": [quantity, "unit price when added"]},
+so a full cart still fits in a signed cookie.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.sessions.backends.base import SessionBase
+
+from shop.catalog.models import MAX_QUANTITY_PER_LINE
+
+CART_SESSION_KEY = "cart"
+
+
+@dataclass(frozen=True)
+class Entry:
+    quantity: int
+    added_price: Decimal
+
+
+Entries = dict[int, Entry]
+
+
+def parse_entries(raw: object) -> Entries:
+    """Entries from stored data; malformed lines are dropped, never raised."""
+    if not isinstance(raw, dict):
+        return {}
+    entries: Entries = {}
+    for key, value in raw.items():
+        try:
+            product_id, (quantity, price) = int(key), value
+            entry = Entry(int(quantity), Decimal(price))
+        except (TypeError, ValueError, InvalidOperation):
+            continue
+        if 1 <= entry.quantity <= MAX_QUANTITY_PER_LINE and entry.added_price.is_finite():
+            entries[product_id] = entry
+    return entries
+
+
+def serialize_entries(entries: Entries) -> dict[str, list]:
+    return {str(pid): [e.quantity, str(e.added_price)] for pid, e in entries.items()}
+
+
+def read(session: SessionBase) -> Entries:
+    return parse_entries(session.get(CART_SESSION_KEY))
+
+
+def write(session: SessionBase, entries: Entries) -> None:
+    if entries:
+        session[CART_SESSION_KEY] = serialize_entries(entries)
+    else:
+        session.pop(CART_SESSION_KEY, None)
+
+
+def item_count(session: SessionBase) -> int:
+    return sum(entry.quantity for entry in read(session).values())

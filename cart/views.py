@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from cart import services
+from cart.forms import AddToCartForm, UpdateQuantityForm
+from cart.services import CartError
+from shop.catalog.models import Product
+from shop.catalog.views import product_page_context
+from shop.http import error_response, get_only, post_only, redirect_back, wants_json
+
+
+def cart_url() -> str:
+    return reverse("cart:detail")
+
+
+@get_only
+def cart_detail(request: HttpRequest) -> HttpResponse:
+    return render_cart(request)
+
+
+@get_only
+def cart_summary(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(summary(services.view_cart(request)))
+
+
+@post_only
+def add(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = get_object_or_404(Product.objects.active(), pk=product_id)
+    form = AddToCartForm(request.POST, product=product)
+    if form.is_valid():
+        quantity = form.cleaned_data["quantity"]
+        try:
+            services.add_item(request=request, product=product, quantity=quantity)
+        except CartError as error:
+            form.add_error("quantity", error.message)
+        else:
+            return done(request, f"Added {quantity} × {product.name} to your cart.")
+    if wants_json(request):
+        return form_errors_json(form)
+    context = product_page_context(request, product, form)
+    return render(request, "catalog/product_detail.html", context, status=400)
+
+
+@post_only
+def update(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = get_object_or_404(Product, pk=product_id)
+    form = UpdateQuantityForm(request.POST)
+    if form.is_valid():
+        quantity = form.cleaned_data["quantity"]
+        try:
+            services.set_quantity(request=request, product=product, quantity=quantity)
+        except CartError as error:
+            if error.status != 400:
+                return error_response(request, error.message, error.status)
+            form.add_error("quantity", error.message)
+        else:
+            if quantity == 0:
+                return done(request, f"Removed {product.name} from your cart.")
+            return done(request, f"{product.name}: quantity set to {quantity}.")
+    if wants_json(request):
+        return form_errors_json(form)
+    return render_cart(request, invalid_forms={product.id: form}, status=400)
+
+
+@post_only
+def remove(request: HttpRequest, product_id: int) -> HttpResponse:
+    try:
+        services.remove_item(request=request, product_id=product_id)
+    except CartError as error:
+        return error_response(request, error.message, error.status)
+    return done(request, "Removed the line from your cart.")
+
+
+@post_only
+def clear(request: HttpRequest) -> HttpResponse:
+    services.clear_cart(request=request)
+    return done(request, "Your cart is empty.")
+
+
+def done(request: HttpRequest, message: str) -> HttpResponse:
+    """After a change: the new summary as JSON, or a message and a redirect back."""
+    if wants_json(request):
+        return JsonResponse(summary(services.view_cart(request)))
+    messages.success(request, message)
+    return redirect_back(request, fallback=cart_url())
+
+
+def form_errors_json(form) -> JsonResponse:
+    errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+    first = next(iter(errors.values()))[0]
+    return JsonResponse({"error": first, "errors": errors}, status=400)
+
+
+def render_cart(
+    request: HttpRequest, invalid_forms: dict | None = None, status: int = 200
+) -> HttpResponse:
+    cart = services.view_cart(request)
+    invalid_forms = invalid_forms or {}
+    rows = [
+        (line, invalid_forms.get(line.product.id) or quantity_form(line)) for line in cart.lines
+    ]
+    return render(request, "cart/cart.html", {"cart": cart, "rows": rows}, status=status)
+
+
+def quantity_form(line: services.CartLine) -> UpdateQuantityForm:
+    return UpdateQuantityForm(initial={"quantity": line.quantity})
+
+
+def summary(cart: services.CartView) -> dict:
+    """The contract's JSON: prices as strings with two decimals."""
+    return {
+        "count": cart.count,
+        "total": f"{cart.total:.2f}",
+        "lines": [
+            {
+                "product_id": line.product.id,
+                "name": line.product.name,
+                "quantity": line.quantity,
+                "unit_price": f"{line.unit_price:.2f}",
+                "line_total": f"{line.line_total:.2f}",
+            }
+            for line in cart.lines
+        ],
+    }
