@@ -1,0 +1,134 @@
+"""Sign up, sign in, sign out and change password: Django's auth, on every session engine."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from accounts import devices, register
+from accounts.forms import SignInForm, SignUpForm
+from accounts.models import SessionRecord
+from shop.http import get_only, post_only
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The form's `next` when it points into this site, else an empty string."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST) if request.method == "POST" else SignUpForm()
+    if form.is_valid():
+        user = form.save()
+        # login() rotates the session key and keeps the guest's data, so the cart comes along.
+        auth_login(request, user)
+        messages.success(request, "Your account was created.")
+        return redirect(safe_next(request) or settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
+
+
+class SignInView(LoginView):
+    """Django's LoginView (safe `next`, key rotation), plus "remember me"."""
+
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # 0 ends the session when the browser closes; None falls back to SESSION_COOKIE_AGE.
+        self.request.session.set_expiry(None if form.cleaned_data["remember_me"] else 0)
+        user = form.get_user()
+        name = user.get_short_name() or user.get_username()
+        messages.success(self.request, f"Welcome back, {name}.")
+        return response
+
+
+@post_only
+def logout(request: HttpRequest) -> HttpResponse:
+    # logout() flushes the session: the stored copy is deleted and the cookie cleared.
+    auth_logout(request)
+    messages.success(request, "You have been signed out.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@never_cache
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = PasswordChangeForm(request.user, request.POST)
+    else:
+        form = PasswordChangeForm(request.user)
+    if form.is_valid():
+        user = form.save()
+        # Keeps this session signed in; other sessions fail their password-hash check.
+        update_session_auth_hash(request, user)
+        ended = register.end_others(user, request.session)
+        messages.success(request, "Your password was changed. You are still signed in here.")
+        if ended:
+            messages.info(request, f"We signed you out on {plural_devices(ended)}.")
+        return redirect("accounts:password_change")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@get_only
+@login_required
+def sessions(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's devices: every active session of theirs, on any engine."""
+    current = register.current_public_id(request.session)
+    records = SessionRecord.objects.active().filter(user=request.user).order_by("-last_seen")
+    rows = [
+        (record, *devices.describe(record.user_agent), record.public_id == current)
+        for record in records
+    ]
+    return render(request, "accounts/sessions.html", {"rows": rows})
+
+
+@post_only
+@login_required
+def revoke_session(request: HttpRequest, public_id: str) -> HttpResponse:
+    record = get_object_or_404(
+        SessionRecord.objects.active(), public_id=public_id, user=request.user
+    )
+    if record.public_id == register.current_public_id(request.session):
+        auth_logout(request)
+        messages.success(request, "You have been signed out.")
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    register.end_sessions(SessionRecord.objects.filter(pk=record.pk))
+    device, browser = devices.describe(record.user_agent)
+    messages.success(request, f"Signed out {device} ({browser}).")
+    return redirect("accounts:sessions")
+
+
+@post_only
+@login_required
+def revoke_other_sessions(request: HttpRequest) -> HttpResponse:
+    ended = register.end_others(request.user, request.session)
+    if ended:
+        messages.success(request, f"Signed out {plural_devices(ended)}.")
+    else:
+        messages.info(request, "You were not signed in anywhere else.")
+    return redirect("accounts:sessions")
+
+
+def plural_devices(count: int) -> str:
+    return "1 other device" if count == 1 else f"{count} other devices"
