@@ -1,0 +1,22 @@
+from datetime import timedelta
+
+from django.contrib.sessions.management.commands import clearsessions
+from django.utils import timezone
+
+from accounts.models import SessionRecord
+
+# Ended rows stay a day so "your devices" and the admin can show what just happened.
+ENDED_ROWS_KEPT_FOR = timedelta(days=1)
+
+
+class Command(clearsessions.Command):
+    help = "Deletes expired sessions from the store and prunes the session register."
+
+    def handle(self, **options):
+        super().handle(**options)
+        now = timezone.now()
+        expired = SessionRecord.objects.filter(expires_at__lte=now)
+        ended = SessionRecord.objects.filter(ended_at__lte=now - ENDED_ROWS_KEPT_FOR)
+        removed = expired.delete()[0] + ended.delete()[0]
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"Pruned {removed} register rows.")
