@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -58,6 +59,10 @@ class SessionRecord(models.Model):
             models.Index(fields=["expires_at"], name="session_expires"),
             models.Index(fields=["user", "-last_seen"], name="session_user_seen"),
             models.Index(fields=["ip_address"], name="session_ip"),
+            # Ended rows are few; processes poll them for ended cookie-engine guests.
+            models.Index(
+                fields=["ended_at"], condition=Q(ended_at__isnull=False), name="session_ended"
+            ),
         ]
 
     def __str__(self) -> str:

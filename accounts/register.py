@@ -8,6 +8,7 @@ TOUCH_SECONDS, so an ordinary request costs no query and no store round trip.
 import hashlib
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from shop.session_backends import SESSION_ENGINES
 REGISTER_SESSION_KEY = "_register"
 TOUCH_SECONDS = 300
 ENDED_IDS_KEPT = 200  # a user's ended ids are checked on every request: keep the list short
+GUEST_POLL_SECONDS = 2
+CLOCK_SKEW = timedelta(seconds=60)  # rows are stamped by whichever server ended them
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,11 @@ def fingerprint(state: dict) -> str:
 def sync(request: HttpRequest) -> None:
     """At the end of a request: create, update or touch this session's row when due."""
     session = request.session
-    if not session.accessed or not has_data(session):
-        return  # nothing stored, or nothing read: nothing to record
+    if not session.accessed:
+        return  # nothing read: nothing changed
     entry = read_entry(session)
+    if entry is None and not has_data(session):
+        return  # a visitor who stores nothing gets no row
     if entry is None and settings.SESSION_BACKEND != "cookie" and session.session_key is None:
         session.save()  # a new server-side session needs its key before it is recorded
     state = snapshot(request)
@@ -124,19 +129,27 @@ def current_public_id(session) -> str | None:
     return entry.public_id if entry else None
 
 
-def was_ended(request: HttpRequest) -> bool:
-    """Whether this signed-in session was ended elsewhere: read from the user row that the
-    auth middleware loads anyway, so it costs no query of its own."""
-    if AUTH_SESSION_KEY not in request.session:
+def was_ended(request: HttpRequest, user) -> bool:
+    """Whether this signed-in session was ended elsewhere, read from its user's row."""
+    if AUTH_SESSION_KEY not in request.session or not user.is_authenticated:
         return False
     public_id = current_public_id(request.session)
-    user = request.user
-    return bool(public_id and user.is_authenticated and public_id in user.ended_session_ids)
+    return bool(public_id and public_id in user.ended_session_ids)
+
+
+def ended_as_guest(request: HttpRequest) -> bool:
+    """Whether this cookie-engine guest session was ended by staff. Only a signed cookie
+    needs this: server-side engines lose the session's data when it is ended."""
+    if settings.SESSION_BACKEND != "cookie" or AUTH_SESSION_KEY in request.session:
+        return False
+    public_id = current_public_id(request.session)
+    return bool(public_id) and public_id in ended_cookie_guests
 
 
 def end_sessions(records) -> int:
-    """End these sessions on every engine: mark their rows, tell their users' rows, and
-    delete what a server-side store holds for them."""
+    """End these sessions on every engine: mark their rows and tell their users' rows, so a
+    signed-in session is signed out on its next request (and told why); a guest's data is
+    deleted from a server-side store, so it starts afresh."""
     records = list(records.filter(ended_at__isnull=True))
     if not records:
         return 0
@@ -146,7 +159,8 @@ def end_sessions(records) -> int:
             ended = [r.public_id for r in records if r.user_id == user_id]
             remember_ended(user_id, ended)
     for record in records:
-        delete_from_store(record)
+        if record.user_id is None:
+            delete_from_store(record)
     return len(records)
 
 
@@ -177,3 +191,36 @@ def end_others(user, session) -> int:
     if public_id := current_public_id(session):
         others = others.exclude(public_id=public_id)
     return end_sessions(others)
+
+
+class EndedCookieGuests:
+    """Public ids of cookie-engine guest sessions ended lately, as this process knows them.
+
+    A guest's signed cookie names no row the request would read anyway, so each process
+    polls for newly ended ones at most every GUEST_POLL_SECONDS, whatever its traffic.
+    """
+
+    def __init__(self) -> None:
+        self.ended: dict[str, datetime] = {}
+        self.polled_at: datetime | None = None
+
+    def __contains__(self, public_id: str) -> bool:
+        self.poll()
+        return public_id in self.ended
+
+    def poll(self) -> None:
+        now = timezone.now()
+        if self.polled_at and (now - self.polled_at).total_seconds() < GUEST_POLL_SECONDS:
+            return
+        oldest = now - timedelta(seconds=settings.SESSION_COOKIE_AGE)  # older cookies expired
+        since = self.polled_at - CLOCK_SKEW if self.polled_at else oldest
+        rows = SessionRecord.objects.filter(engine="cookie", user=None, ended_at__gte=since)
+        self.ended.update(rows.values_list("public_id", "ended_at"))
+        self.ended = {key: at for key, at in self.ended.items() if at >= oldest}
+        self.polled_at = now
+
+    def forget(self) -> None:
+        self.__init__()
+
+
+ended_cookie_guests = EndedCookieGuests()

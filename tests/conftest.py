@@ -17,6 +17,14 @@ def delete_test_keys() -> None:
         client.delete(key)
 
 
+@pytest.fixture(autouse=True)
+def fresh_guest_poller():
+    """Each test starts as a new process would, knowing of no ended cookie-engine guests."""
+    from accounts.register import ended_cookie_guests
+
+    ended_cookie_guests.forget()
+
+
 @pytest.fixture(params=SESSION_BACKENDS)
 def session_backend(request, settings):
     """Run the test once per session engine: cookie, db, redis and redis_db."""

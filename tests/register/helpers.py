@@ -7,7 +7,10 @@ from accounts.models import SessionRecord
 from accounts.register import REGISTER_SESSION_KEY
 
 PASSWORD = "plum-jam-tart-41"
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+BROWSER = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0 Safari/537.36"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -1,52 +1,113 @@
-"""The register costs ordinary requests nothing: no query, no Redis round trip."""
+"""The register costs ordinary requests nothing: no query, no Redis round trip.
+
+Each page is fetched twice with the same cookies: once by the full stack, once by the same
+stack without the register's middleware. The two must cost exactly the same.
+"""
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from accounts import register
 from tests.cart.helpers import add
 from tests.register.helpers import make_user, sign_in
 
+REGISTER_MIDDLEWARE = "accounts.middleware.SessionRegisterMiddleware"
 # Redis commands an ordinary request sends: the session read, nothing else.
 ROUND_TRIPS = {"cookie": 0, "db": 0, "redis": 1, "redis_db": 1}
 
 
-def sql_of(queries) -> list[str]:
-    return [q["sql"] for q in queries]
+@pytest.fixture(autouse=True)
+def guests_polled_lately(monkeypatch):
+    """Cookie-engine processes poll for ended guests every few seconds; not due in here."""
+    monkeypatch.setattr(register, "GUEST_POLL_SECONDS", 3600)
 
 
 @pytest.fixture
 def shopper(client, make_product):
     product = make_product()
     add(client, product, "2")
-    client.get("/cart/")  # any first-visit bookkeeping is behind us
+    client.get(f"/products/{product.slug}/")  # any first-visit bookkeeping is behind us
+    client.get("/cart/")
     return client, product
 
 
-def test_an_ordinary_guest_request_writes_nothing(shopper, session_backend, redis_commands):
-    client, product = shopper
+def pages(product) -> list[str]:
+    return ["/", "/products/", f"/products/{product.slug}/", "/cart/", "/cart/summary/"]
+
+
+def cost(client: Client, url: str, redis_commands: list) -> tuple[list[str], int]:
     redis_commands.clear()
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(f"/products/{product.slug}/").status_code == 200
-    statements = sql_of(queries)
-    assert not [s for s in statements if "sessionrecord" in s.lower()]
-    assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
-    session_reads = [s for s in statements if "django_session" in s]
-    assert len(session_reads) == (1 if session_backend == "db" else 0)
-    assert len(redis_commands) == ROUND_TRIPS[session_backend]
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries], len(redis_commands)
 
 
-def test_an_ordinary_signed_in_request_adds_no_query(shopper, session_backend, redis_commands):
+def without_register(client: Client) -> Client:
+    """A client with the same cookies, served by the stack minus the register."""
+    bare = Client()
+    bare.cookies = client.cookies
+    return bare
+
+
+def assert_register_adds_nothing(client, product, redis_commands) -> None:
+    middleware = [m for m in settings.MIDDLEWARE if m != REGISTER_MIDDLEWARE]
+    for url in pages(product):
+        with_register = cost(client, url, redis_commands)
+        with override_settings(MIDDLEWARE=middleware):
+            bare = cost(without_register(client), url, redis_commands)
+        assert len(with_register[0]) == len(bare[0]), (url, with_register[0], bare[0])
+        assert with_register[1] == bare[1], url
+        assert not [s for s in with_register[0] if "sessionrecord" in s.lower()], url
+
+
+def test_the_register_adds_no_query_or_round_trip_for_a_guest(
+    shopper, session_backend, redis_commands
+):
+    client, product = shopper
+    assert_register_adds_nothing(client, product, redis_commands)
+
+
+def test_the_register_adds_no_query_or_round_trip_when_signed_in(
+    shopper, session_backend, redis_commands
+):
     client, product = shopper
     make_user()
     sign_in(client)
     client.get("/cart/")
-    redis_commands.clear()
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/cart/").status_code == 200
-    statements = sql_of(queries)
+    assert_register_adds_nothing(client, product, redis_commands)
+
+
+def test_an_ordinary_guest_page_writes_nothing(shopper, session_backend, redis_commands):
+    client, _ = shopper
+    statements, round_trips = cost(client, "/cart/", redis_commands)
+    assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    session_reads = [s for s in statements if "django_session" in s]
+    assert len(session_reads) == (1 if session_backend == "db" else 0)
+    assert round_trips == ROUND_TRIPS[session_backend]
+
+
+def test_a_signed_in_page_reads_the_user_once(shopper, session_backend, redis_commands):
+    client, _ = shopper
+    make_user()
+    sign_in(client)
+    client.get("/cart/")
+    statements, round_trips = cost(client, "/cart/", redis_commands)
     user_reads = [s for s in statements if 'FROM "accounts_user"' in s]
     assert len(user_reads) == 1, "the auth middleware's own user read, and no other"
-    assert not [s for s in statements if "sessionrecord" in s.lower()]
     assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
-    assert len(redis_commands) == ROUND_TRIPS[session_backend]
+    assert round_trips == ROUND_TRIPS[session_backend]
+
+
+def test_ended_guests_are_polled_once_per_interval_and_only_for_cookies(
+    client, session_backend, make_product
+):
+    add(client, make_product(), "1")
+    register.ended_cookie_guests.forget()  # a fresh process: its first guest request polls
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(5):
+            client.get("/cart/")
+    polls = [q["sql"] for q in queries if "sessionrecord" in q["sql"].lower()]
+    assert len(polls) == (1 if session_backend == "cookie" else 0)
