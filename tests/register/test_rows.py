@@ -109,3 +109,13 @@ def test_two_browsers_get_two_rows(client, session_backend, make_product):
     add(client, tea, "1")
     add(other, tea, "1")
     assert SessionRecord.objects.active().count() == 2
+
+
+def test_clearsessions_keeps_an_ended_cookie_row_until_the_cookie_expires(db):
+    old = timezone.now() - timezone.timedelta(days=3)
+    soon = timezone.now() + timezone.timedelta(days=1)
+    ended_cookie = SessionRecord.objects.create(engine="cookie", expires_at=soon, ended_at=old)
+    expired_cookie = SessionRecord.objects.create(engine="cookie", expires_at=old, ended_at=old)
+    call_command("clearsessions", verbosity=0)
+    assert list(SessionRecord.objects.values_list("pk", flat=True)) == [ended_cookie.pk]
+    assert not SessionRecord.objects.filter(pk=expired_cookie.pk).exists()

@@ -7,6 +7,8 @@ from accounts.models import SessionRecord
 
 # Ended rows stay a day so "your devices" and the admin can show what just happened.
 ENDED_ROWS_KEPT_FOR = timedelta(days=1)
+# An ended signed cookie is refused only while its row says it was ended: keep that row
+# until the cookie itself expires.
 
 
 class Command(clearsessions.Command):
@@ -16,7 +18,9 @@ class Command(clearsessions.Command):
         super().handle(**options)
         now = timezone.now()
         expired = SessionRecord.objects.filter(expires_at__lte=now)
-        ended = SessionRecord.objects.filter(ended_at__lte=now - ENDED_ROWS_KEPT_FOR)
+        ended = SessionRecord.objects.filter(ended_at__lte=now - ENDED_ROWS_KEPT_FOR).exclude(
+            engine="cookie"
+        )
         removed = expired.delete()[0] + ended.delete()[0]
         if options["verbosity"] >= 1:
             self.stdout.write(f"Pruned {removed} register rows.")
