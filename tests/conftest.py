@@ -18,11 +18,16 @@ def delete_test_keys() -> None:
 
 
 @pytest.fixture(autouse=True)
-def fresh_guest_poller():
-    """Each test starts as a new process would, knowing of no ended cookie-engine guests."""
-    from accounts.register import ended_cookie_guests
+def guests_polled_lately(monkeypatch):
+    """Cookie-engine processes poll for ended guests every few seconds: in a test the poll
+    is never due, so query counts hold; tests of the poll call `forget()` first."""
+    from django.utils import timezone
 
-    ended_cookie_guests.forget()
+    from accounts import register
+
+    register.ended_cookie_guests.forget()
+    register.ended_cookie_guests.polled_at = timezone.now()
+    monkeypatch.setattr(register, "GUEST_POLL_SECONDS", 3600)
 
 
 @pytest.fixture(params=SESSION_BACKENDS)

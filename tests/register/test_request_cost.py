@@ -19,12 +19,6 @@ REGISTER_MIDDLEWARE = "accounts.middleware.SessionRegisterMiddleware"
 ROUND_TRIPS = {"cookie": 0, "db": 0, "redis": 1, "redis_db": 1}
 
 
-@pytest.fixture(autouse=True)
-def guests_polled_lately(monkeypatch):
-    """Cookie-engine processes poll for ended guests every few seconds; not due in here."""
-    monkeypatch.setattr(register, "GUEST_POLL_SECONDS", 3600)
-
-
 @pytest.fixture
 def shopper(client, make_product):
     product = make_product()
