@@ -10,5 +10,5 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("sessions/", views.sessions, name="sessions"),
     path("sessions/revoke-others/", views.revoke_other_sessions, name="revoke_others"),
-    path("sessions/<str:public_id>/revoke/", views.revoke_session, name="revoke_session"),
+    path("sessions/<slug:public_id>/revoke/", views.revoke_session, name="revoke_session"),
 ]

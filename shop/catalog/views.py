@@ -55,9 +55,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+MAX_QUERY_LENGTH = 100
+
+
 @get_only
 def product_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    # Databases refuse NUL in text (PostgreSQL errors), and no product name holds one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
     products = listed_products()
     if query:
         products = products.filter(Q(name__icontains=query) | Q(description__icontains=query))

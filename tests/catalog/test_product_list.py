@@ -123,3 +123,10 @@ def test_it_asks_the_database_three_times_for_a_full_page(cookie_client, django_
         response = cookie_client.get(URL, {"page": "2", "sort": "price"})
 
     assert len(response.context["products"]) == PRODUCTS_PER_PAGE
+
+
+@pytest.mark.parametrize("query", ["butter\x00", "\x00butter", "butter" + " " * 500])
+def test_a_search_with_a_nul_or_too_long_is_cleaned_not_a_500(plain_client, three_products, query):
+    response = plain_client.get(URL, {"q": query})
+    assert response.status_code == 200
+    assert names(response) == ["Butter Dish"]
