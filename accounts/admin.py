@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import User
+from accounts.admin_sessions import SessionRecordAdmin
+from accounts.models import SessionRecord, User
 
 
 @admin.register(User)
@@ -17,3 +18,6 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+
+admin.site.register(SessionRecord, SessionRecordAdmin)
