@@ -1,0 +1,257 @@
+"""The storefront as shoppers meet it: a real gunicorn per session engine, driven by Chromium.
+
+SessionMiddleware binds the session engine when the process starts, so each engine gets its
+own server. Each server runs two workers, so a shopper's requests land on different
+processes and only state kept in the session store carries over. The servers share one
+seeded SQLite file, where accounts are made with manage.py as an operator would.
+
+While Playwright's sync API is open it marks an asyncio loop as running in the main
+thread, and Django then refuses ORM calls there (SynchronousOnlyOperation). So the
+browser tests run last, Playwright lives only as long as this package, and its teardown
+checks that no running loop is left behind for the tests that follow.
+"""
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS
+from tests.services import CHROMIUM, REDIS_URL, require_chromium, require_redis
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+# The README shows screenshots from one engine; the others go to a temporary folder.
+SCREENSHOT_ENGINE = "db"
+SCREENSHOTS_DIR = BASE_DIR / "docs" / "screenshots"
+# Without the background-networking switches Chromium stalls on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+COMMAND_TIMEOUT = 180  # seconds for migrate and seed_catalog
+START_TIMEOUT = 20  # seconds for gunicorn to answer
+ACTION_TIMEOUT = 10_000  # milliseconds for any one browser step
+VIEWPORT = {"width": 1100, "height": 800}
+# Screenshots are committed, so each is kept under ~80 KB with a fixed name: pages with
+# the product pictures as JPEG (their gradients make PNGs of 150 KB and more), text as PNG.
+JPEG_SCREENSHOTS = {"home", "product", "signup"}
+JPEG_QUALITY = 70
+STAFF = ("staff", "staff-Ledger-of-the-larder-7")  # username, password
+CREATE_SHOPPER = (
+    "import os; from django.contrib.auth import get_user_model; "
+    "get_user_model().objects.create_user("
+    "os.environ['SHOPPER_USERNAME'], os.environ['SHOPPER_EMAIL'], os.environ['SHOPPER_PASSWORD'])"
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests after all others (and after pytest-django's ordering): no
+    test that calls Django's ORM in this process may run while Playwright is open."""
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    others = [item for item in items if not item.get_closest_marker("browser")]
+    items[:] = others + browser_items
+
+
+@dataclass(frozen=True)
+class Site:
+    engine: str
+    url: str
+    screenshots: Path
+    env: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    password: str
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
+    """Return once the server answers any HTTP response; fail with its log otherwise."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answered, if not with 200: the page tests say what is wrong
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer {url} within {START_TIMEOUT} s:\n{log.read_text()}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="package")
+def site_env(tmp_path_factory) -> dict[str, str]:
+    """Environment for the servers: a fresh SQLite file with the demo catalog, own media."""
+    root = tmp_path_factory.mktemp("site")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{root / 'db.sqlite3'}",
+        "DJANGO_MEDIA_ROOT": str(root / "media"),
+        "DJANGO_DEBUG": "1",  # plain HTTP cookies, and whitenoise serves static from finders
+        # Session keys are random and prefixed, so sharing Redis with other runs is safe.
+        "REDIS_URL": REDIS_URL,
+        "SESSION_BACKEND": "db",
+    }
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_catalog")
+    return env
+
+
+@pytest.fixture(scope="package", params=SESSION_BACKENDS)
+def site(request, site_env, tmp_path_factory) -> Iterator[Site]:
+    """gunicorn with two workers, serving the storefront on one session engine."""
+    engine = request.param
+    if engine in REDIS_BACKENDS:
+        require_redis()
+    root = tmp_path_factory.mktemp(f"gunicorn-{engine}")
+    log = root / "gunicorn.log"
+    url = f"http://127.0.0.1:{free_port()}"
+    command = [
+        sys.executable, "-m", "gunicorn", "shop.wsgi",
+        "--bind", url.removeprefix("http://"),
+        "--workers", "2",
+        "--timeout", "30",
+        "--graceful-timeout", "5",
+        "--access-logfile", "-",
+    ]  # fmt: skip
+    server_env = {**site_env, "SESSION_BACKEND": engine}
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=server_env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_serving(url, server, log)
+        screenshots = SCREENSHOTS_DIR if engine == SCREENSHOT_ENGINE else root / "screenshots"
+        yield Site(engine=engine, url=url, screenshots=screenshots, env=server_env)
+    finally:
+        stop(server)
+
+
+@pytest.fixture(scope="package")
+def staff(site_env) -> Account:
+    """A superuser made with createsuperuser, as an operator does on a new site."""
+    username, password = STAFF
+    env = {**site_env, "DJANGO_SUPERUSER_PASSWORD": password}
+    manage(env, "createsuperuser", "--noinput", "--username", username,
+           "--email", f"{username}@example.com")  # fmt: skip
+    return Account(username, password)
+
+
+@pytest.fixture
+def shopper(site: Site) -> Account:
+    """A shopper's account on the site's database, one per engine."""
+    account = Account(f"buyer-{site.engine.replace('_', '-')}", "copper-Kettle-on-the-hob-42")
+    env = {
+        **site.env,
+        "SHOPPER_USERNAME": account.username,
+        "SHOPPER_EMAIL": f"{account.username}@example.com",
+        "SHOPPER_PASSWORD": account.password,
+    }
+    manage(env, "shell", "-c", CREATE_SHOPPER)
+    return account
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=30_000
+        )
+        yield browser
+        browser.close()
+    if asyncio._get_running_loop() is not None:  # would break every later ORM call
+        asyncio._set_running_loop(None)
+        pytest.fail("Playwright left its event loop marked as running in the main thread")
+
+
+@pytest.fixture
+def new_page(browser: Browser, site: Site) -> Iterator[Callable[[], Page]]:
+    """Open a page in a fresh browser profile (no cookies) on one engine's server; each
+    call is another person at another computer. All are closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def open_page() -> Page:
+        context = browser.new_context(base_url=site.url, viewport=VIEWPORT)
+        contexts.append(context)
+        context.set_default_timeout(ACTION_TIMEOUT)
+        # Everything stays on this machine: any request for another address is refused.
+        context.route(lambda url: not url.startswith(site.url), lambda route: route.abort())
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Page]) -> Page:
+    return new_page()
+
+
+@pytest.fixture
+def screenshot(site: Site) -> Callable[[Page, str], None]:
+    """Save what is on screen as <engine>-<name>.png, or .jpg for the pages with pictures."""
+
+    def save(page: Page, name: str) -> None:
+        site.screenshots.mkdir(parents=True, exist_ok=True)
+        path = site.screenshots / f"{site.engine}-{name}.png"
+        if name in JPEG_SCREENSHOTS:
+            path.unlink(missing_ok=True)  # an earlier PNG of this page
+            path = path.with_suffix(".jpg")
+            page.screenshot(path=path, type="jpeg", quality=JPEG_QUALITY, full_page=False)
+        else:
+            page.screenshot(path=path, type="png", full_page=False)
+
+    return save
