@@ -1,0 +1,368 @@
+"""Synthetic active sessions for load tests and benchmarks.
+
+Each one is real: its data sits in the engine's store under the key Django's own store uses
+(nothing server-side for `cookie`), and its register row says who holds it and with what
+cart. Synthetic rows are recognisable, so `--clear` removes them and nothing else:
+users are named `synthetic-NNNNNN`, register public ids and store keys start with
+`synthetic`, and IP addresses come from the ranges reserved for benchmarking
+(198.18.0.0/15, 2001:2::/48), never a real visitor's.
+
+`--engine` may differ from SESSION_BACKEND: the data then goes where a server started with
+SESSION_BACKEND=<engine> (and the same REDIS_URL) reads it. The store's classes are not
+used to write, because one object and round trip per session would take an hour at a
+million; the command writes what they would write, in batches.
+"""
+
+import base64
+import ipaddress
+import random
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends import cache as cache_store
+from django.contrib.sessions.backends import cached_db as cached_db_store
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django_redis.cache import RedisCache
+
+from accounts import register
+from accounts.models import SessionRecord, User
+from cart import session_cart
+from shop.catalog.models import Product
+from shop.session_backends import (
+    REDIS_BACKENDS,
+    SESSION_BACKENDS,
+    SESSION_ENGINES,
+    SESSIONS_CACHE_ALIAS,
+    redis_cache,
+)
+
+SYNTHETIC = "synthetic-"  # usernames and register public ids
+SYNTHETIC_KEY_PREFIX = "synthetic"  # store keys: Django's keys are [a-z0-9], 32 long
+SYNTHETIC_IPV4 = ipaddress.ip_network("198.18.0.0/15")  # RFC 2544, benchmarking
+SYNTHETIC_IPV6 = ipaddress.ip_network("2001:2::/48")  # RFC 5180, benchmarking
+
+SIGNED_IN_SHARE = 0.45
+CART_SHARE = 0.3
+IPV6_SHARE = 0.2
+IP_POOL_SIZE = 50_000
+LAST_SEEN_SPREAD = timedelta(hours=6)
+AGE_BEFORE_LAST_SEEN = timedelta(days=3)
+USER_AGENTS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.6367.82 Mobile Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.4 Safari/605.1.15",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.67",
+    "Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.4 Mobile/15E148 Safari/604.1",
+)
+# Products to fill carts with when the catalog is empty: (id, price).
+STAND_IN_PRODUCTS = tuple((pk, Decimal(f"{2 + pk * 0.75:.2f}")) for pk in range(1, 61))
+
+
+@dataclass(frozen=True)
+class Store:
+    """Where one engine keeps session data, as its SessionStore would write it."""
+
+    engine: str
+    uses_db: bool  # django_session rows, data encoded as SessionStore.encode() makes it
+    cache: BaseCache | None  # the sessions cache, data as a dict for its JSON serializer
+    cache_key_prefix: str  # what Django's store puts before the session key in the cache
+
+    @property
+    def model(self):
+        return import_module(SESSION_ENGINES["db"]).SessionStore.get_model_class()
+
+
+def store_for(engine: str) -> Store:
+    cache = sessions_cache(engine) if engine in REDIS_BACKENDS else None
+    prefix = cached_db_store.KEY_PREFIX if engine == "redis_db" else cache_store.KEY_PREFIX
+    return Store(engine, engine in ("db", "redis_db"), cache, prefix)
+
+
+def sessions_cache(engine: str) -> BaseCache:
+    """The configured sessions cache, or the one a server on `engine` would build."""
+    if engine == settings.SESSION_BACKEND:
+        return caches[settings.SESSION_CACHE_ALIAS]
+    config = settings.CACHES.get(SESSIONS_CACHE_ALIAS) or redis_cache(settings.REDIS_URL)
+    params = {key: value for key, value in config.items() if key not in ("BACKEND", "LOCATION")}
+    return RedisCache(config["LOCATION"], params)
+
+
+@dataclass
+class Synthetic:
+    """One session as it will be stored: its register row and its session data."""
+
+    record: SessionRecord
+    data: dict
+
+
+class Factory:
+    """Builds synthetic sessions; the seed fixes everything but keys and public ids."""
+
+    def __init__(self, engine: str, rng: random.Random, users: list[tuple[int, str]], products):
+        """`users`: (id, session auth hash) of the users to sign sessions in as."""
+        self.engine = engine
+        self.rng = rng
+        self.users = users
+        self.products = products
+        self.now = timezone.now()
+        self.age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        self.auth_backend = settings.AUTHENTICATION_BACKENDS[0]
+        self.ip_pool = self.addresses(IP_POOL_SIZE)
+
+    def build(self) -> Synthetic:
+        rng = self.rng
+        last_seen = self.now - LAST_SEEN_SPREAD * rng.random()
+        signed_in = self.users and rng.random() < SIGNED_IN_SHARE
+        user_id, auth_hash = rng.choice(self.users) if signed_in else (None, "")
+        cart = self.cart() if rng.random() < CART_SHARE else {}
+        record = SessionRecord(
+            public_id=SYNTHETIC + secrets.token_urlsafe(12)[:14],
+            user_id=user_id,
+            engine=self.engine,
+            session_key="" if self.engine == "cookie" else new_session_key(),
+            ip_address=rng.choice(self.ip_pool),
+            user_agent=rng.choice(USER_AGENTS),
+            created_at=last_seen - AGE_BEFORE_LAST_SEEN * rng.random(),
+            last_seen=last_seen,
+            expires_at=last_seen + self.age,
+        )
+        data: dict = {}
+        if user_id is not None:
+            data |= {
+                SESSION_KEY: str(user_id),
+                BACKEND_SESSION_KEY: self.auth_backend,
+                HASH_SESSION_KEY: auth_hash,
+            }
+        entries = session_cart.parse_entries(cart)
+        session_cart.write(data, entries)
+        # The register's own view of the session, so its fingerprint matches and the first
+        # real request on it only touches the row when it is due.
+        state = {
+            "user_id": data.get(SESSION_KEY),
+            "cart_lines": len(entries),
+            "cart_value": sum((e.quantity * e.added_price for e in entries.values()), 0),
+            "session_key": record.session_key,
+        }
+        record.cart_lines, record.cart_value = state["cart_lines"], state["cart_value"]
+        written_at = int(last_seen.timestamp())
+        entry = register.Entry(record.public_id, written_at, register.fingerprint(state))
+        register.write_entry(data, entry)
+        return Synthetic(record, data)
+
+    def cart(self) -> dict:
+        lines = self.rng.sample(self.products, k=min(len(self.products), self.rng.randint(1, 5)))
+        return {str(pk): [self.rng.randint(1, 3), str(price)] for pk, price in lines}
+
+    def addresses(self, count: int) -> list[str]:
+        """A pool of visitors' addresses; sessions share them, as people behind one router do."""
+        pool = []
+        for _ in range(count):
+            network = SYNTHETIC_IPV6 if self.rng.random() < IPV6_SHARE else SYNTHETIC_IPV4
+            pool.append(str(network[self.rng.randrange(1, min(network.num_addresses, 2**32) - 1)]))
+        return pool
+
+
+def new_session_key() -> str:
+    """32 characters of [a-z0-9] like Django's: the prefix, then 115 random bits (base 32)."""
+    random_part = base64.b32encode(secrets.token_bytes(15)).decode().lower()
+    return (SYNTHETIC_KEY_PREFIX + random_part)[:32]
+
+
+def write_batch(store: Store, sessions: list[Synthetic]) -> None:
+    """One transaction per batch; the Redis pipeline runs inside it, so a Redis error
+    leaves no register rows behind for the batch."""
+    with transaction.atomic():
+        if store.uses_db:
+            encoder = import_module(SESSION_ENGINES["db"]).SessionStore()
+            store.model.objects.bulk_create(
+                [
+                    store.model(
+                        session_key=s.record.session_key,
+                        session_data=encoder.encode(s.data),
+                        expire_date=s.record.expires_at,
+                    )
+                    for s in sessions
+                ]
+            )
+        SessionRecord.objects.bulk_create([s.record for s in sessions])
+        if store.cache is not None:
+            write_to_cache(store, sessions)
+
+
+def write_to_cache(store: Store, sessions: list[Synthetic]) -> None:
+    """SET key value EX ttl per session, as django-redis would, in one pipelined round trip."""
+    cache = store.cache
+    pipeline = cache.client.get_client(write=True).pipeline(transaction=False)
+    now = time.time()
+    for s in sessions:
+        ttl = max(1, int(s.record.expires_at.timestamp() - now))
+        key = cache.make_key(store.cache_key_prefix + s.record.session_key)
+        pipeline.set(key, cache.client.encode(s.data), ex=ttl)
+    pipeline.execute()
+
+
+def parse_count(name: str, value, minimum: int) -> int:
+    try:
+        number = int(str(value).replace("_", "").replace(",", ""))
+    except ValueError:
+        raise CommandError(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise CommandError(f"{name} must be at least {minimum:,}, not {number:,}.")
+    return number
+
+
+class Progress:
+    """`[#####.....] 500,000/1,000,000 sessions  42,000/s`, rewritten in place."""
+
+    WIDTH = 30
+
+    def __init__(self, stdout, total: int, enabled: bool):
+        self.stdout, self.total, self.enabled = stdout, total, enabled
+        self.started = time.monotonic()
+
+    def show(self, done: int) -> None:
+        if not self.enabled:
+            return
+        filled = self.WIDTH * done // self.total
+        rate = done / max(time.monotonic() - self.started, 1e-9)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stdout.write(f"\r[{bar}] {done:,}/{self.total:,} sessions  {rate:,.0f}/s", ending="")
+        self.stdout.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stdout.write("")
+
+
+class Command(BaseCommand):
+    help = (
+        "Creates N synthetic active sessions (store data plus register rows) for load tests; "
+        "--clear removes the synthetic ones and nothing else."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", help="how many sessions to create")
+        parser.add_argument(
+            "--engine",
+            help=f"one of {', '.join(SESSION_BACKENDS)} (default: SESSION_BACKEND)",
+        )
+        parser.add_argument("--batch", default=5000, help="rows per transaction (default 5000)")
+        parser.add_argument(
+            "--users", help="synthetic users to sign sessions in as (default: count / 10)"
+        )
+        parser.add_argument("--seed", help="makes the data reproducible (keys stay random)")
+        parser.add_argument(
+            "--clear", action="store_true", help="first remove all synthetic sessions and users"
+        )
+
+    def handle(self, **options):
+        engine = options["engine"] or settings.SESSION_BACKEND
+        if engine not in SESSION_BACKENDS:
+            valid = ", ".join(SESSION_BACKENDS)
+            raise CommandError(f"Unknown engine {engine!r}; use one of {valid}.")
+        if options["count"] is None and not options["clear"]:
+            raise CommandError("Give --count N (sessions to create), or --clear.")
+        batch = parse_count("--batch", options["batch"], 1)
+        if options["clear"]:
+            removed = clear(batch)
+            if options["verbosity"] >= 1:
+                self.stdout.write(f"Removed {removed:,} synthetic sessions.")
+        if options["count"] is None:
+            return
+        count = parse_count("--count", options["count"], 1)
+        users = options["users"]
+        users = max(1, count // 10) if users is None else parse_count("--users", users, 0)
+        seed = options["seed"]
+        rng = random.Random(parse_count("--seed", seed, 0) if seed is not None else None)
+
+        started = time.monotonic()
+        factory = Factory(engine, rng, synthetic_users(users, batch), products())
+        store = store_for(engine)
+        progress = Progress(self.stdout, count, options["verbosity"] >= 1)
+        done = 0
+        while done < count:
+            size = min(batch, count - done)
+            write_batch(store, [factory.build() for _ in range(size)])
+            done += size
+            progress.show(done)
+        progress.finish()
+        if options["verbosity"] >= 1:
+            elapsed = time.monotonic() - started
+            self.stdout.write(
+                f"Created {count:,} synthetic sessions on {engine} "
+                f"({users:,} synthetic users) in {elapsed:,.1f} s."
+            )
+
+
+def products() -> list[tuple[int, Decimal]]:
+    found = list(Product.objects.active().order_by("pk").values_list("pk", "price")[:200])
+    return found or list(STAND_IN_PRODUCTS)
+
+
+def synthetic_users(count: int, batch: int) -> list[tuple[int, str]]:
+    """(id, session auth hash) of synthetic-000001 … synthetic-<count>, creating the missing
+    ones with one shared unusable password: one hash to compute, not a hundred thousand."""
+    names = [f"{SYNTHETIC}{n:06d}" for n in range(1, count + 1)]
+    synthetic = User.objects.filter(username__startswith=SYNTHETIC)
+    existing = set(synthetic.values_list("username", flat=True))
+    password = make_password(None)
+    User.objects.bulk_create(
+        [
+            User(username=name, email=f"{name}@example.invalid", password=password)
+            for name in names
+            if name not in existing
+        ],
+        batch_size=batch,
+    )
+    hashes: dict[str, str] = {}  # users left from an earlier run have that run's password
+    users = {}
+    for name, pk, password in synthetic.values_list("username", "pk", "password"):
+        if password not in hashes:
+            hashes[password] = User(password=password).get_session_auth_hash()
+        users[name] = (pk, hashes[password])
+    return [users[name] for name in names]
+
+
+def clear(batch: int) -> int:
+    """Remove synthetic sessions (register rows and store data) and synthetic users."""
+    records = SessionRecord.objects.filter(public_id__startswith=SYNTHETIC).order_by("pk")
+    columns = records.values_list("pk", "engine", "session_key")
+    stores = {engine: store_for(engine) for engine in SESSION_BACKENDS}
+    model = stores["db"].model
+    removed, last_pk = 0, 0
+    while chunk := list(columns.filter(pk__gt=last_pk)[:batch]):
+        last_pk = chunk[-1][0]
+        for engine, store in stores.items():
+            keys = [key for _, e, key in chunk if e == engine and key]
+            if keys and store.cache is not None:
+                store.cache.delete_many([store.cache_key_prefix + key for key in keys])
+            if keys and store.uses_db:
+                model.objects.filter(session_key__in=keys).delete()
+        removed += SessionRecord.objects.filter(pk__in=[pk for pk, _, _ in chunk]).delete()[0]
+    # Rows a failed run left behind; cache entries expire by themselves.
+    model.objects.filter(session_key__startswith=SYNTHETIC_KEY_PREFIX).delete()
+    users = User.objects.filter(username__startswith=SYNTHETIC).order_by("pk")
+    while pks := list(users.values_list("pk", flat=True)[:batch]):
+        User.objects.filter(pk__in=pks).delete()
+    return removed
