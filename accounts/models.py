@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -13,6 +14,13 @@ class User(AbstractUser):
     # Public ids of this user's ended sessions. The auth middleware loads this row on every
     # signed-in request anyway, so checking it ends a session on any engine at no extra cost.
     ended_session_ids = models.JSONField(default=list, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        # The admin's exact, case-blind search by username or email, at any number of users.
+        indexes = [
+            models.Index(Upper("username"), name="user_username_upper"),
+            models.Index(Upper("email"), name="user_email_upper"),
+        ]
 
 
 def new_public_id() -> str:
@@ -59,6 +67,8 @@ class SessionRecord(models.Model):
             models.Index(fields=["expires_at"], name="session_expires"),
             models.Index(fields=["user", "-last_seen"], name="session_user_seen"),
             models.Index(fields=["ip_address"], name="session_ip"),
+            # The admin's engine filter, newest first, without a scan for a rare engine.
+            models.Index(fields=["engine", "-last_seen"], name="session_engine_seen"),
             # Ended rows are few; processes poll them for ended cookie-engine guests.
             models.Index(
                 fields=["ended_at"], condition=Q(ended_at__isnull=False), name="session_ended"
