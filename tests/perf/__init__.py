@@ -1,0 +1,1 @@
+"""Benchmarks: run as scripts (python -m tests.perf.<name>), never collected by pytest."""
