@@ -1,6 +1,7 @@
 """The list stays cheap on a large register: no exact count over the table per page view."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -36,7 +37,13 @@ def many_sessions():
     expires = timezone.now() + timedelta(days=14)
     SessionRecord.objects.bulk_create(
         (
-            SessionRecord(engine="db", ip_address=f"10.0.{n // 250}.{n % 250}", expires_at=expires)
+            SessionRecord(
+                engine="db",
+                ip_address=f"10.0.{n // 250}.{n % 250}",
+                expires_at=expires,
+                cart_lines=1 if n % 4 == 0 else 0,
+                cart_value=Decimal("10.00") if n % 4 == 0 else 0,
+            )
             for n in range(ROWS)
         ),
         batch_size=500,
@@ -94,3 +101,31 @@ def test_the_changelist_query_count_does_not_grow_with_the_page(
         assert boss.get(CHANGELIST).status_code == 200
     with django_assert_max_num_queries(PAGE_QUERIES):
         assert boss.get(CHANGELIST, {"q": "10.0.3.7"}).status_code == 200
+
+
+def test_the_summary_samples_a_large_register_instead_of_counting_it(many_sessions, monkeypatch):
+    monkeypatch.setattr(admin_sessions, "SUMMARY_SAMPLE_ROWS", ROWS * 0.8)
+    with CaptureQueriesContext(connection) as queries:
+        summary = admin_sessions.compute_summary()
+    if on_postgresql():
+        assert summary["estimated"]
+        # A random 80% of the table's pages, scaled up: near the truth, never exact by design.
+        assert ROWS * 0.5 < summary["sessions"] < ROWS * 1.5
+        assert ROWS / 4 * 0.5 < summary["carts"] < ROWS / 4 * 1.5
+        assert ROWS / 4 * 5 < summary["cart_value"] < ROWS / 4 * 15
+        counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+        assert len(counting) == 1 and "TABLESAMPLE" in counting[0]
+    else:  # no table statistics to size it by: an exact count
+        assert not summary["estimated"]
+        assert (summary["sessions"], summary["carts"]) == (ROWS, ROWS / 4)
+        assert summary["cart_value"] == Decimal("5000.00")
+
+
+def test_an_estimated_summary_says_so(boss, many_sessions):
+    page = boss.get(CHANGELIST).content.decode()
+    if on_postgresql():
+        assert "<td>about " in page
+        assert "Estimated from a random sample" in page
+    else:
+        assert "<td>about " not in page
+        assert f"<td>{ROWS + 1:,}</td>" in page  # and the boss's own session
