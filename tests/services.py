@@ -7,9 +7,7 @@ import pytest
 import redis
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-START_REDIS = (
-    'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
-)
+START_REDIS = 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no'
 
 
 def in_ci() -> bool:
