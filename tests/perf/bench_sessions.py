@@ -117,7 +117,7 @@ def create_database_if_missing(url: str) -> None:
         found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if found.fetchone() is None:
             connection.execute(f'CREATE DATABASE "{name}"')
-            print(f"Created database {name}.")
+            print(f"Created database {name}.", file=sys.stderr)
 
 
 def check_redis_url(url: str) -> None:
@@ -139,7 +139,8 @@ def seed(args: argparse.Namespace) -> str:
     have = synthetic.filter(engine=args.engine).count()
     if have == args.sessions and store_holds_sample(synthetic):
         return f"reused {have:,} synthetic sessions seeded earlier"
-    print(f"Seeding {args.sessions:,} sessions on {args.engine} (had {have:,}):")
+    # Progress goes to stderr, so stdout stays the Markdown report.
+    print(f"Seeding {args.sessions:,} sessions on {args.engine} (had {have:,}):", file=sys.stderr)
     started = time.monotonic()
     call_command(
         "create_sessions",
@@ -147,7 +148,7 @@ def seed(args: argparse.Namespace) -> str:
         count=args.sessions,
         engine=args.engine,
         seed=SEED,
-        stdout=sys.stdout,
+        stdout=sys.stderr,
     )
     seconds = time.monotonic() - started
     return f"seeded {args.sessions:,} sessions in {seconds:,.0f} s (--clear included)"
@@ -563,7 +564,10 @@ def plan(args: argparse.Namespace):
     groups: list[list[Page]] = [[devices]]
     comparisons: list[tuple[Page, Page]] = []
     if SessionRecord not in admin.site._registry:
-        print("The SessionRecord admin is not registered: timing the devices page only.")
+        print(
+            "The SessionRecord admin is not registered: timing the devices page only.",
+            file=sys.stderr,
+        )
         return [devices], comparisons, groups, [staff]
     changelist = "/admin/accounts/sessionrecord/"
     for name, query in [
