@@ -37,6 +37,7 @@ ADMIN_USERNAME = "bench-admin"
 ENGINES = ("db", "redis", "redis_db", "cookie")
 COUNT_SQL = re.compile(r"\bCOUNT\(", re.IGNORECASE)
 REGISTER_TABLE = '"accounts_sessionrecord"'
+SUMMARY_RUNS = 10
 SCAN_COMMANDS = (b"SCAN", b"KEYS")
 
 
@@ -436,6 +437,41 @@ def report(args, pages: list[Page], comparisons: list[tuple[Page, Page]], notes:
     return "\n".join(lines)
 
 
+def time_summaries(runs: int) -> dict[str, tuple[list[float], dict]]:
+    """The admin's summary as computed (a sample) and exactly, run in turn."""
+    from accounts import admin_sessions
+
+    ways = {"sample": admin_sessions.compute_summary, "exact": admin_sessions.exact_summary}
+    timings = {name: ([], {}) for name in ways}
+    for _ in range(runs):
+        for name, compute in ways.items():
+            started = time.perf_counter()
+            result = compute()
+            timings[name][0].append((time.perf_counter() - started) * 1000)
+            timings[name][1].update(result)
+    return timings
+
+
+def summary_report(timings: dict[str, tuple[list[float], dict]]) -> str:
+    (sample_ms, sample), (exact_ms, exact) = timings["sample"], timings["exact"]
+    lines = [
+        "The admin's summary (computed once per 30 s per process), "
+        f"{len(sample_ms)} runs each, in turn:",
+        "",
+        "| figure | sample | exact | sample's error |",
+        "|---|--:|--:|--:|",
+    ]
+    for key in ("sessions", "signed_in", "guests", "carts", "cart_value"):
+        error = (float(sample[key]) / float(exact[key]) - 1) * 100 if exact[key] else 0.0
+        lines.append(f"| {key} | {sample[key]:,} | {exact[key]:,} | {error:+.1f}% |")
+    sample_p50, exact_p50 = statistics.median(sample_ms), statistics.median(exact_ms)
+    lines.append(
+        f"| time p50 ms | {sample_p50:.1f} | {exact_p50:.1f} "
+        f"| {exact_p50 / sample_p50:.1f}× faster |"
+    )
+    return "\n".join(lines)
+
+
 def spread(values: list[int]) -> str:
     if not values:
         return ""
@@ -541,6 +577,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Timing {len(pages)} pages, {args.requests} requests each…", file=sys.stderr)
         measure(groups, args.requests, time.monotonic() + args.time_budget)
         print(report(args, pages, comparisons, notes))
+        print("\n" + summary_report(time_summaries(SUMMARY_RUNS)))
         if args.explain:
             print("\n" + explain(pages))
         for client in clients:
