@@ -1,0 +1,1 @@
+"""Django's own session tests, run against the shop's session stores."""
