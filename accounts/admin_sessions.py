@@ -1,134 +1,31 @@
 """The admin's "Active sessions": list, inspect and end sessions on every engine.
 
-Built to stay fast with a million register rows: the list counts by the planner's
-estimate, filters have fixed choices, search matches exact values on indexed columns,
-and the summary is one aggregate query over a sample of the register, cached for a few seconds.
+Built to stay fast with a million register rows (see accounts/admin_summary.py): filters
+have fixed choices and search matches exact values on indexed columns.
 """
 
 import ipaddress
 import json
-from decimal import Decimal
-from importlib import import_module
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.core.paginator import Paginator
-from django.db import connections
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from accounts.admin_summary import EstimatedCountPaginator, active_summary, forget_summary
 from accounts.devices import describe
+from accounts.ending import end_all_sessions, end_sessions
 from accounts.models import SessionRecord, User
-from accounts.register import end_sessions
+from accounts.redaction import redact
 from cart import session_cart
 from shop.catalog.models import Product
-from shop.session_backends import SESSION_BACKENDS, SESSION_ENGINES
-
-ESTIMATE_FROM_ROWS = 10_000
-SUMMARY_CACHE_KEY = "admin:active-sessions-summary"
-SUMMARY_SECONDS = 30
-SUMMARY_SAMPLE_ROWS = 20_000
-REDACTED = "[redacted]"
-CREDENTIAL_WORDS = ("hash", "token", "secret", "password", "key")
-SHOWN_AUTH_KEYS = {"_auth_user_id", "_auth_user_backend"}
-
-
-class EstimatedCountPaginator(Paginator):
-    @cached_property
-    def count(self) -> int:
-        # COUNT(*) reads every matching row (seconds at 1M); the planner's guess costs nothing.
-        estimate = planner_estimate(self.object_list)
-        return estimate if estimate >= ESTIMATE_FROM_ROWS else super().count
-
-
-def planner_estimate(queryset: QuerySet) -> int:
-    """PostgreSQL's estimate of the rows this queryset returns; 0 on other databases."""
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return 0
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # e.g. user__in=[]: nothing can match, and count() knows it
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def active_summary() -> dict:
-    """Counts and cart value of all active sessions, in one query at most every 30 s."""
-    return cache.get_or_set(SUMMARY_CACHE_KEY, compute_summary, SUMMARY_SECONDS)
-
-
-def compute_summary() -> dict:
-    rows = register_size_estimate()
-    if rows < ESTIMATE_FROM_ROWS:
-        return exact_summary()
-    return sampled_summary(percent=min(100.0, 100.0 * SUMMARY_SAMPLE_ROWS / rows))
-
-
-def exact_summary() -> dict:
-    with_cart = Q(cart_lines__gt=0)
-    totals = SessionRecord.objects.active().aggregate(
-        sessions=Count("pk"),
-        signed_in=Count("pk", filter=Q(user__isnull=False)),
-        carts=Count("pk", filter=with_cart),
-        cart_value=Sum("cart_value", filter=with_cart, default=Decimal("0.00")),
-    )
-    return {**totals, "guests": totals["sessions"] - totals["signed_in"], "estimated": False}
-
-
-def register_size_estimate() -> int:
-    """Rows in the register as of PostgreSQL's last ANALYZE; 0 on other databases."""
-    connection = connections[SessionRecord.objects.db]
-    if connection.vendor != "postgresql":
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-            [SessionRecord._meta.db_table],
-        )
-        return max(0, int(cursor.fetchone()[0]))  # -1: never analysed
-
-
-def sampled_summary(percent: float) -> dict:
-    """The summary from a random `percent` of the register's pages, scaled up: at a million
-    rows an exact count reads them all (over 200 ms), a 2% sample some 700 pages (about 10 ms)."""
-    connection = connections[SessionRecord.objects.db]
-    table = connection.ops.quote_name(SessionRecord._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*), COUNT(*) FILTER (WHERE user_id IS NOT NULL),"
-            " COUNT(*) FILTER (WHERE cart_lines > 0),"
-            " COALESCE(SUM(cart_value) FILTER (WHERE cart_lines > 0), 0)"
-            f" FROM {table} TABLESAMPLE SYSTEM (%s)"
-            " WHERE ended_at IS NULL AND expires_at > %s",
-            [percent, timezone.now()],
-        )
-        sessions, signed_in, carts, cart_value = cursor.fetchone()
-    scale = 100.0 / percent
-    totals = {
-        "sessions": rounded(sessions * scale),
-        "signed_in": rounded(signed_in * scale),
-        "carts": rounded(carts * scale),
-        "cart_value": Decimal(rounded(float(cart_value) * scale)),
-    }
-    return {**totals, "guests": totals["sessions"] - totals["signed_in"], "estimated": True}
-
-
-def rounded(value: float) -> int:
-    """To three significant figures: a sample knows no more than that."""
-    return int(float(f"{value:.3g}"))
+from shop.session_backends import SESSION_BACKENDS, store_class
 
 
 def is_ip_address(text: str) -> bool:
@@ -139,26 +36,11 @@ def is_ip_address(text: str) -> bool:
     return True
 
 
-def redact(value):
-    """The value with credential-like keys masked, at any depth."""
-    if isinstance(value, dict):
-        return {key: REDACTED if is_secret(key) else redact(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [redact(item) for item in value]
-    return value
-
-
-def is_secret(key) -> bool:
-    name = str(key).lower()
-    return name not in SHOWN_AUTH_KEYS and any(word in name for word in CREDENTIAL_WORDS)
-
-
 def stored_data(record: SessionRecord) -> dict | None:
     """What the server holds for this session; None where the server cannot read it."""
-    if not record.session_key or record.engine != settings.SESSION_BACKEND:
+    if not record.key_digest or record.engine != settings.SESSION_BACKEND:
         return None
-    engine = import_module(SESSION_ENGINES[record.engine])
-    return engine.SessionStore(record.session_key).load()
+    return store_class(record.engine).read_stored(record.key_digest)
 
 
 def ended_message(count: int) -> str:
@@ -323,33 +205,27 @@ class SessionRecordAdmin(admin.ModelAdmin):
         if not entries:
             return "Empty."
         names = dict(Product.objects.filter(pk__in=entries).values_list("pk", "name"))
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        lines = [
             (
-                (
-                    names.get(pid, f"Product #{pid} (gone)"),
-                    e.quantity,
-                    e.added_price,
-                    e.quantity * e.added_price,
-                )
-                for pid, e in entries.items()
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>product</th><th>quantity</th><th>unit price when added</th>"
-            "<th>line total</th></tr></thead><tbody>{}</tbody></table>",
-            rows,
-        )
+                names.get(pid, f"Product #{pid} (gone)"),
+                e.quantity,
+                e.added_price,
+                e.quantity * e.added_price,
+            )
+            for pid, e in entries.items()
+        ]
+        return render_to_string("admin/accounts/sessionrecord/cart_contents.html", {"lines": lines})
 
     @admin.display(description="stored data")
     def session_contents(self, record: SessionRecord) -> str:
         data = self.stored(record)
         if data is None:
-            if record.engine == "cookie":
+            if not store_class(record.engine).server_side:
                 return (
                     "Kept in the visitor's browser as a signed cookie: the server cannot read it."
                 )
+            if record.engine == settings.SESSION_BACKEND:
+                return "The session store cannot be reached right now."
             return f"Kept by the {record.engine} engine, which is not the one running now."
         if not data:
             return "Nothing stored: the session has ended or expired in its store."
@@ -396,7 +272,7 @@ class SessionRecordAdmin(admin.ModelAdmin):
         record = self.record_to_end(request, object_id)
         if record.user_id is None:
             raise Http404("A guest's session has no user.")
-        return self.ended(request, end_sessions(self.sessions_of_users([record.user_id])))
+        return self.ended(request, end_all_sessions(record.user))
 
     def record_to_end(self, request: HttpRequest, object_id: str) -> SessionRecord:
         if not self.has_end_session_permission(request):
@@ -413,16 +289,13 @@ class SessionRecordAdmin(admin.ModelAdmin):
         )
 
     def report_ended(self, request: HttpRequest, count: int) -> None:
-        cache.delete(SUMMARY_CACHE_KEY)  # staff expect the numbers to move right away
+        forget_summary()
         if count:
             self.message_user(request, ended_message(count), messages.SUCCESS)
         else:
             self.message_user(
                 request, "No session was ended: they had ended already.", messages.WARNING
             )
-
-    def sessions_of_users(self, user_ids) -> QuerySet:
-        return SessionRecord.objects.active().filter(user_id__in=user_ids)
 
     @admin.action(permissions=["end_session"], description="End selected sessions")
     def end_selected(self, request, queryset):
@@ -431,4 +304,5 @@ class SessionRecordAdmin(admin.ModelAdmin):
     @admin.action(permissions=["end_session"], description="End all sessions of the selected users")
     def end_selected_users(self, request, queryset):
         user_ids = queryset.filter(user__isnull=False).values("user_id")
-        self.report_ended(request, end_sessions(self.sessions_of_users(user_ids)))
+        users = User.objects.filter(pk__in=user_ids)
+        self.report_ended(request, sum(end_all_sessions(user) for user in users))

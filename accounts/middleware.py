@@ -6,37 +6,40 @@ from django.contrib.auth.middleware import get_user
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from accounts import register
+from accounts import ending, register
+from shop.sessions import lifetime
 
-ENDED_MESSAGE = "This session was ended from another device or by staff. Please sign in again."
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class SessionRegisterMiddleware:
-    """Ends a session that was ended elsewhere, and keeps its register row current."""
+    """Signs out a session that has ended (elsewhere, or by its lifetime), keeps its
+    register row current and stamps its activity when due."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if register.ended_as_guest(request):
+        if ending.ended_as_guest(request):
             request.session.flush()  # a cookie-engine guest: the old cookie is refused
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        if request.method in SAFE_METHODS:
             request.user = SimpleLazyObject(partial(checked_user, request))
         else:
             request.user = checked_user(request)  # a change is checked before the view runs
         response = self.get_response(request)
         if response.status_code < 400:  # a refused request changes nothing, not even this
             register.sync(request)
+            lifetime.keep_alive(request.session)
         return response
 
 
 def checked_user(request: HttpRequest):
-    """The signed-in user, checked against their ended sessions only when a view reads it:
-    the user row is loaded then anyway, so the check costs no query of its own."""
+    """The signed-in user, checked against how their session may have ended, only when a
+    view reads it: the user row is loaded then anyway, so the check costs no query."""
     user = get_user(request)
-    if register.was_ended(request, user):
+    if reason := ending.why_ended(request.session, user):
         request.user = user  # logout() reads it; the lazy object is still being set up
         logout(request)
-        messages.info(request, ENDED_MESSAGE)
+        messages.info(request, reason)
         return request.user
     return user

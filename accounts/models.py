@@ -11,9 +11,12 @@ from django.utils import timezone
 class User(AbstractUser):
     """The shop's user; custom from the first migration so it can grow without pain."""
 
-    # Public ids of this user's ended sessions. The auth middleware loads this row on every
-    # signed-in request anyway, so checking it ends a session on any engine at no extra cost.
-    ended_session_ids = models.JSONField(default=list, blank=True)
+    # The auth middleware loads this row on every signed-in request anyway, so checking these
+    # two ends a session on any engine, signed cookies included, at no extra cost.
+    # {public id: epoch second after which that session could not be used anyway}
+    ended_sessions = models.JSONField(default=dict, blank=True)
+    # Every session signed in before this moment has ended.
+    sessions_valid_after = models.DateTimeField(null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         # The admin's exact, case-blind search by username or email, at any number of users.
@@ -45,8 +48,9 @@ class SessionRecord(models.Model):
         related_name="session_records",
     )
     engine = models.CharField(max_length=10)
-    # The store's key, kept only for server-side engines to delete the session; never shown.
-    session_key = models.CharField(max_length=40, blank=True, editable=False)
+    # The digest the store keeps the session under (never the key itself: see
+    # shop.sessions.base.digest); empty for a signed cookie. Never shown.
+    key_digest = models.CharField(max_length=40, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -15,10 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import devices, register
+from accounts import devices, ending, register
 from accounts.forms import SignInForm, SignUpForm
 from accounts.models import SessionRecord
 from shop.http import get_only, post_only
+from shop.sessions import lifetime
 
 
 def safe_next(request: HttpRequest) -> str:
@@ -53,8 +54,7 @@ class SignInView(LoginView):
 
     def form_valid(self, form: SignInForm) -> HttpResponse:
         response = super().form_valid(form)
-        # 0 ends the session when the browser closes; None falls back to SESSION_COOKIE_AGE.
-        self.request.session.set_expiry(None if form.cleaned_data["remember_me"] else 0)
+        lifetime.begin(self.request.session, remember=form.cleaned_data["remember_me"])
         user = form.get_user()
         name = user.get_short_name() or user.get_username()
         messages.success(self.request, f"Welcome back, {name}.")
@@ -82,7 +82,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         user = form.save()
         # Keeps this session signed in; other sessions fail their password-hash check.
         update_session_auth_hash(request, user)
-        ended = register.end_others(user, request.session)
+        ended = ending.end_others(user, request.session)
         messages.success(request, "Your password was changed. You are still signed in here.")
         if ended:
             messages.info(request, f"We signed you out on {plural_devices(ended)}.")
@@ -113,7 +113,7 @@ def revoke_session(request: HttpRequest, public_id: str) -> HttpResponse:
         auth_logout(request)
         messages.success(request, "You have been signed out.")
         return redirect(settings.LOGOUT_REDIRECT_URL)
-    register.end_sessions(SessionRecord.objects.filter(pk=record.pk))
+    ending.end_sessions(SessionRecord.objects.filter(pk=record.pk))
     device, browser = devices.describe(record.user_agent)
     messages.success(request, f"Signed out {device} ({browser}).")
     return redirect("accounts:sessions")
@@ -122,7 +122,7 @@ def revoke_session(request: HttpRequest, public_id: str) -> HttpResponse:
 @post_only
 @login_required
 def revoke_other_sessions(request: HttpRequest) -> HttpResponse:
-    ended = register.end_others(request.user, request.session)
+    ended = ending.end_others(request.user, request.session)
     if ended:
         messages.success(request, f"Signed out {plural_devices(ended)}.")
     else:

@@ -54,5 +54,18 @@ def write(session: SessionBase, entries: Entries) -> None:
         session.pop(CART_SESSION_KEY, None)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the session register keeps of a cart: how many lines, worth how much when added."""
+
+    lines: int
+    value: Decimal
+
+
+def summary(session: SessionBase) -> Summary:
+    entries = read(session).values()
+    return Summary(len(entries), sum((e.quantity * e.added_price for e in entries), Decimal(0)))
+
+
 def item_count(session: SessionBase) -> int:
     return sum(entry.quantity for entry in read(session).values())

@@ -1,5 +1,6 @@
 """Where sessions live: the one SESSION_BACKEND setting, turned into Django settings."""
 
+from importlib import import_module
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,6 +15,11 @@ SESSION_ENGINES = {
 SESSION_BACKENDS = tuple(SESSION_ENGINES)
 REDIS_BACKENDS = ("redis", "redis_db")
 SESSIONS_CACHE_ALIAS = "sessions"
+
+
+def store_class(backend: str) -> type:
+    """The SessionStore class of an engine: what it can do is on the class."""
+    return import_module(SESSION_ENGINES[backend]).SessionStore
 
 
 def redis_cache(redis_url: str, key_prefix: str = "shop") -> dict[str, Any]:

@@ -21,6 +21,13 @@ def env_bool(name: str, default: bool) -> bool:
     return value == "1"
 
 
+def env_seconds(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}.")
+    return int(value)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -98,6 +105,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # SESSION_BACKEND, SESSION_ENGINE, SESSION_CACHE_ALIAS and CACHES, from one setting.
 globals().update(session_settings(os.environ.get("SESSION_BACKEND", "db"), REDIS_URL))
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
+# How long signed-in sessions last (shop/sessions/lifetime.py); guests keep SESSION_COOKIE_AGE.
+SESSION_IDLE_SECONDS = env_seconds("SESSION_IDLE_SECONDS", 7200)
+SESSION_MAX_SECONDS = env_seconds("SESSION_MAX_SECONDS", 43200)
+SESSION_REMEMBER_SECONDS = env_seconds("SESSION_REMEMBER_SECONDS", 2592000)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_FAILURE_VIEW = "shop.views.csrf_failure"

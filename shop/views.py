@@ -9,13 +9,6 @@ from django.views import defaults
 from shop import health
 from shop.http import error_response, get_only, wants_json
 
-ENGINE_PLACES = {
-    "cookie": "in your browser, in a signed cookie; this server keeps nothing",
-    "db": "in this shop's database, one row per session",
-    "redis": "in Redis, in memory, with an expiry",
-    "redis_db": "in Redis for speed, with the database behind it as the record",
-}
-
 
 @get_only
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -30,7 +23,7 @@ def state(request: HttpRequest) -> HttpResponse:
     cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     context = {
         "backend": settings.SESSION_BACKEND,
-        "place": ENGINE_PLACES[settings.SESSION_BACKEND],
+        "place": session.place,
         "host": socket.gethostname(),
         "pid": os.getpid(),
         "has_session": bool(cookie) or not session.is_empty(),

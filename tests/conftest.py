@@ -23,11 +23,11 @@ def guests_polled_lately(monkeypatch):
     is never due, so query counts hold; tests of the poll call `forget()` first."""
     from django.utils import timezone
 
-    from accounts import register
+    from accounts import ending
 
-    register.ended_cookie_guests.forget()
-    register.ended_cookie_guests.polled_at = timezone.now()
-    monkeypatch.setattr(register, "GUEST_POLL_SECONDS", 3600)
+    ending.ended_cookie_guests.forget()
+    ending.ended_cookie_guests.polled_at = timezone.now()
+    monkeypatch.setattr(ending, "GUEST_POLL_SECONDS", 3600)
 
 
 @pytest.fixture(params=SESSION_BACKENDS)

@@ -1,14 +1,45 @@
-"""What the shop asks of every session store beyond Django's SessionStore contract."""
+"""What the shop asks of every session store beyond Django's SessionStore contract.
 
+Each store says what it can do (keep state on the server, be read or ended by the server,
+be pinged), so the register, the admin, the health check and the commands ask the store
+instead of comparing engine names.
+"""
+
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import router, transaction
+from django.db import DatabaseError, router, transaction
+from django.utils import timezone
+
+from shop.sessions import lifetime
+
+
+def digest(session_key: str) -> str:
+    """What a server-side store keeps instead of the session key, so a dump of the database
+    or of Redis holds no cookie value that acts as anyone. Keys are 32 random characters
+    (about 165 bits), so an unsalted hash cannot be reversed by guessing. 40 hex characters
+    fit django_session's key column."""
+    return hashlib.blake2b(session_key.encode(), digest_size=20).hexdigest()
 
 
 class ShopStoreMixin:
+    engine: str  # the SESSION_BACKEND value that selects this store
+    place: str  # where the state lives, in words for people
+    server_side = True  # False: the session lives only in the browser
+    # True where the store carries on from its database when its cache is lost.
+    survives_cache_loss = False
     # True once the store could not be reached in this request (only `redis` ever sets it).
     unavailable = False
+
+    @property
+    def key_digest(self) -> str:
+        """The digest this session is stored under; empty for a cookie or an unsaved session."""
+        return digest(self.session_key) if self.server_side and self.session_key else ""
+
+    def get_session_cookie_age(self) -> int:
+        # Called while a signed cookie is being loaded, before there is data to look at.
+        return lifetime.store_seconds(getattr(self, "_session_cache", None))
 
     def stored_size(self) -> int:
         """Bytes the session's data takes where it is stored."""
@@ -16,6 +47,20 @@ class ShopStoreMixin:
 
     def has_room(self) -> bool:
         """Whether the current data can be stored; only a cookie has a hard size limit."""
+        return True
+
+    @classmethod
+    def read_stored(cls, key_digest: str) -> dict | None:
+        """The data stored under a digest (for staff); None where the server cannot read it."""
+        return None
+
+    @classmethod
+    def delete_stored(cls, key_digest: str) -> None:
+        """Delete the data stored under a digest, ending that session; a no-op for a cookie."""
+
+    @classmethod
+    def reachable(cls) -> bool:
+        """Whether the server can reach where sessions are kept (a cookie needs nothing)."""
         return True
 
     @classmethod
@@ -30,8 +75,73 @@ class ShopStoreMixin:
         yield
 
 
-class DatabaseLockMixin(ShopStoreMixin):
-    """db and cached_db: a row lock on the stored session, held by a transaction."""
+class HashedRowsMixin(ShopStoreMixin):
+    """db and cached_db: django_session rows keyed by the key's digest, and a row lock on
+    the stored session held by a transaction for changes."""
+
+    def _get_session_from_db(self):
+        return self._live_row(self.session_key)
+
+    async def _aget_session_from_db(self):
+        return await self._live_rows(self.session_key).afirst() or self._forget_key()
+
+    def _live_row(self, session_key: str | None):
+        return self._live_rows(session_key).first() or self._forget_key()
+
+    def _live_rows(self, session_key: str | None):
+        return self.model.objects.filter(
+            session_key=digest(session_key or ""), expire_date__gt=timezone.now()
+        )
+
+    def _forget_key(self) -> None:
+        self._session_key = None  # not stored (or expired): the next save starts a new one
+
+    def exists(self, session_key: str | None) -> bool:
+        return bool(session_key) and self._rows(session_key).exists()
+
+    async def aexists(self, session_key: str | None) -> bool:
+        return bool(session_key) and await self._rows(session_key).aexists()
+
+    def _rows(self, session_key: str):
+        return self.model.objects.filter(session_key=digest(session_key))
+
+    def create_model_instance(self, data: dict):
+        row = super().create_model_instance(data)
+        row.session_key = digest(row.session_key)
+        return row
+
+    async def acreate_model_instance(self, data: dict):
+        row = await super().acreate_model_instance(data)
+        row.session_key = digest(row.session_key)
+        return row
+
+    def delete(self, session_key: str | None = None) -> None:
+        if session_key := session_key or self.session_key:
+            self._rows(session_key).delete()
+
+    async def adelete(self, session_key: str | None = None) -> None:
+        if session_key := session_key or self.session_key:
+            await self._rows(session_key).adelete()
+
+    @classmethod
+    def read_stored(cls, key_digest: str) -> dict | None:
+        row = cls.get_model_class().objects.filter(
+            session_key=key_digest, expire_date__gt=timezone.now()
+        )
+        row = row.first()
+        return cls().decode(row.session_data) if row else {}
+
+    @classmethod
+    def delete_stored(cls, key_digest: str) -> None:
+        cls.get_model_class().objects.filter(session_key=key_digest).delete()
+
+    @classmethod
+    def reachable(cls) -> bool:
+        try:
+            cls.get_model_class().objects.filter(pk="healthz").exists()
+        except DatabaseError:
+            return False
+        return True
 
     @classmethod
     @contextmanager
@@ -41,5 +151,27 @@ class DatabaseLockMixin(ShopStoreMixin):
             return
         model = cls.get_model_class()
         with transaction.atomic(using=router.db_for_write(model)):
-            list(model.objects.select_for_update().filter(pk=session_key).values_list("pk"))
+            rows = model.objects.select_for_update().filter(pk=digest(session_key))
+            list(rows.values_list("pk"))
             yield
+
+
+class HashedCacheKeysMixin:
+    """redis and redis_db: cache entries named by the key's digest. The digest sits in
+    braces, Redis Cluster's hash tag, so a session's entry and its lock share one slot."""
+
+    cache_key_prefix: str
+
+    @classmethod
+    def stored_cache_key(cls, key_digest: str) -> str:
+        return f"{cls.cache_key_prefix}{{{key_digest}}}"
+
+    @property
+    def cache_key(self) -> str:
+        return self.stored_cache_key(digest(self._get_or_create_session_key()))
+
+    async def acache_key(self) -> str:
+        return self.stored_cache_key(digest(await self._aget_or_create_session_key()))
+
+    def cache_key_of(self, session_key: str) -> str:
+        return self.stored_cache_key(digest(session_key))

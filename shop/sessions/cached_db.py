@@ -1,12 +1,19 @@
 from django.contrib.sessions.backends.cached_db import SessionStore as DjangoSessionStore
 
-from shop.sessions.base import DatabaseLockMixin
+from shop.sessions.base import HashedCacheKeysMixin, HashedRowsMixin
+from shop.sessions.cache import redis_answers
 from shop.sessions.outage import BestEffortCache
 
 
-class SessionStore(DatabaseLockMixin, DjangoSessionStore):
-    """Redis in front, the database behind: locks and re-reads go to the database. While
-    Redis is down, sessions are read from and written to the database alone."""
+class SessionStore(HashedCacheKeysMixin, HashedRowsMixin, DjangoSessionStore):
+    """Redis in front, the database behind, both keyed by the key's digest: locks and
+    re-reads go to the database. While Redis is down, sessions are read from and written
+    to the database alone."""
+
+    engine = "redis_db"
+    place = "in Redis for speed, with the database behind it as the record"
+    survives_cache_loss = True
+    cache_key_prefix = "session-db:"
 
     def __init__(self, session_key: str | None = None) -> None:
         super().__init__(session_key)
@@ -19,3 +26,35 @@ class SessionStore(DatabaseLockMixin, DjangoSessionStore):
         # A corrupt cached copy: the database holds the truth.
         row = self._get_session_from_db()
         return self.decode(row.session_data) if row else {}
+
+    # Django's versions of these reach the rows by the raw key: both places go by digest.
+    def exists(self, session_key: str | None) -> bool:
+        return bool(session_key) and (
+            self.cache_key_of(session_key) in self._cache or self._rows(session_key).exists()
+        )
+
+    async def aexists(self, session_key: str | None) -> bool:
+        return bool(session_key) and (
+            await self._cache.ahas_key(self.cache_key_of(session_key))
+            or await self._rows(session_key).aexists()
+        )
+
+    def delete(self, session_key: str | None = None) -> None:
+        if session_key := session_key or self.session_key:
+            self._rows(session_key).delete()
+            self._cache.delete(self.cache_key_of(session_key))
+
+    async def adelete(self, session_key: str | None = None) -> None:
+        if session_key := session_key or self.session_key:
+            await self._rows(session_key).adelete()
+            await self._cache.adelete(self.cache_key_of(session_key))
+
+    @classmethod
+    def delete_stored(cls, key_digest: str) -> None:
+        super().delete_stored(key_digest)
+        cls()._cache.delete(cls.stored_cache_key(key_digest))
+
+    @classmethod
+    def reachable(cls) -> bool:
+        """Whether Redis answers; the database behind it is checked on its own."""
+        return redis_answers()

@@ -1,7 +1,10 @@
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 
-from shop.sessions.base import DatabaseLockMixin
+from shop.sessions.base import HashedRowsMixin
 
 
-class SessionStore(DatabaseLockMixin, DjangoSessionStore):
-    pass
+class SessionStore(HashedRowsMixin, DjangoSessionStore):
+    """Sessions in the database, one django_session row each, keyed by the key's digest."""
+
+    engine = "db"
+    place = "in this shop's database, one row per session"

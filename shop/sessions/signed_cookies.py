@@ -13,6 +13,10 @@ COOKIE_ATTRIBUTES_ALLOWANCE = 160
 class SessionStore(ShopStoreMixin, DjangoSessionStore):
     """The whole session, signed, in the browser's cookie."""
 
+    engine = "cookie"
+    place = "in your browser, in a signed cookie; this server keeps nothing"
+    server_side = False
+
     def cookie_size(self) -> int:
         """Bytes the Set-Cookie for the current data would take."""
         value = self._get_session_key()  # the signed, compressed session as it will be sent

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.register.helpers import redis_commands  # noqa: F401  a fixture, used by name
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from accounts.admin_sessions import SUMMARY_CACHE_KEY
+from accounts.admin_summary import SUMMARY_CACHE_KEY
 from accounts.models import SessionRecord
 from tests.cart.helpers import add
 from tests.register.helpers import (

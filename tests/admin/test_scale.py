@@ -9,8 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts import admin_sessions
-from accounts.admin_sessions import EstimatedCountPaginator, SessionRecordAdmin
+from accounts import admin_summary
+from accounts.admin_sessions import SessionRecordAdmin
+from accounts.admin_summary import EstimatedCountPaginator
 from accounts.models import SessionRecord
 from tests.admin.helpers import CHANGELIST
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def smaller_threshold(monkeypatch):
-    monkeypatch.setattr(admin_sessions, "ESTIMATE_FROM_ROWS", ESTIMATE_FROM_ROWS)
+    monkeypatch.setattr(admin_summary, "ESTIMATE_FROM_ROWS", ESTIMATE_FROM_ROWS)
 
 
 def on_postgresql() -> bool:
@@ -104,9 +105,9 @@ def test_the_changelist_query_count_does_not_grow_with_the_page(
 
 
 def test_the_summary_samples_a_large_register_instead_of_counting_it(many_sessions, monkeypatch):
-    monkeypatch.setattr(admin_sessions, "SUMMARY_SAMPLE_ROWS", ROWS * 0.8)
+    monkeypatch.setattr(admin_summary, "SUMMARY_SAMPLE_ROWS", ROWS * 0.8)
     with CaptureQueriesContext(connection) as queries:
-        summary = admin_sessions.compute_summary()
+        summary = admin_summary.compute_summary()
     if on_postgresql():
         assert summary["estimated"]
         # A random 80% of the table's pages, scaled up: near the truth, never exact by design.

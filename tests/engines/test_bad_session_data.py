@@ -6,6 +6,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django_redis import get_redis_connection
 
+from shop.sessions.base import digest
 from tests.cart.helpers import add, cart_of
 
 
@@ -42,7 +43,7 @@ def test_a_tampered_cookie_starts_a_fresh_session(shopper, tamper):
 def corrupt_stored_session(client, backend: str, value) -> None:
     key = session_cookie(client)
     if backend in ("db", "redis_db") and isinstance(value, str):
-        Session.objects.filter(session_key=key).update(session_data=value)
+        Session.objects.filter(session_key=digest(key)).update(session_data=value)
     if backend in ("redis", "redis_db"):
         store = client.session
         raw = get_redis_connection(settings.SESSION_CACHE_ALIAS)

@@ -440,9 +440,9 @@ def report(args, pages: list[Page], comparisons: list[tuple[Page, Page]], notes:
 
 def time_summaries(runs: int) -> dict[str, tuple[list[float], dict]]:
     """The admin's summary as computed (a sample) and exactly, run in turn."""
-    from accounts import admin_sessions
+    from accounts import admin_summary
 
-    ways = {"sample": admin_sessions.compute_summary, "exact": admin_sessions.exact_summary}
+    ways = {"sample": admin_summary.compute_summary, "exact": admin_summary.exact_summary}
     timings = {name: ([], {}) for name in ways}
     for _ in range(runs):
         for name, compute in ways.items():

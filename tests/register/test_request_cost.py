@@ -4,13 +4,16 @@ Each page is fetched twice with the same cookies: once by the full stack, once b
 stack without the register's middleware. The two must cost exactly the same.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from accounts import register
+from accounts import ending
 from tests.cart.helpers import add
 from tests.register.helpers import make_user, sign_in
 
@@ -99,9 +102,24 @@ def test_ended_guests_are_polled_once_per_interval_and_only_for_cookies(
     client, session_backend, make_product
 ):
     add(client, make_product(), "1")
-    register.ended_cookie_guests.forget()  # a fresh process: its first guest request polls
+    ending.ended_cookie_guests.forget()  # a fresh process: its first guest request polls
     with CaptureQueriesContext(connection) as queries:
         for _ in range(5):
             client.get("/cart/")
     polls = [q["sql"] for q in queries if "sessionrecord" in q["sql"].lower()]
     assert len(polls) == (1 if session_backend == "cookie" else 0)
+
+
+def test_checking_how_a_session_ended_adds_no_query_or_round_trip(
+    shopper, session_backend, redis_commands
+):
+    """A user with many ended sessions and a cut-off: the checks read the user row the auth
+    middleware loads anyway, and the lifetime stamps in the session itself."""
+    client, product = shopper
+    user = make_user()
+    sign_in(client)
+    user.ended_sessions = {f"ended-{n}": 2_000_000_000 for n in range(50)}
+    user.sessions_valid_after = timezone.now() - timedelta(days=1)
+    user.save(update_fields=["ended_sessions", "sessions_valid_after"])
+    client.get("/cart/")
+    assert_register_adds_nothing(client, product, redis_commands)

@@ -3,9 +3,11 @@
 Each one is real: its data sits in the engine's store under the key Django's own store uses
 (nothing server-side for `cookie`), and its register row says who holds it and with what
 cart. Synthetic rows are recognisable, so `--clear` removes them and nothing else:
-users are named `synthetic-NNNNNN`, register public ids and store keys start with
-`synthetic`, and IP addresses come from the ranges reserved for benchmarking
-(198.18.0.0/15, 2001:2::/48), never a real visitor's.
+users are named `synthetic-NNNNNN`, register public ids start with `synthetic-`, and IP
+addresses come from the ranges reserved for benchmarking (198.18.0.0/15, 2001:2::/48), never
+a real visitor's. Stores keep only the digest of a key, as for real sessions; a synthetic
+session's key is derived from its public id and SECRET_KEY (`session_key_of`), so a load
+test can act as one.
 
 `--engine` may differ from SESSION_BACKEND: the data then goes where a server started with
 SESSION_BACKEND=<engine> (and the same REDIS_URL) reads it. The store's classes are not
@@ -13,7 +15,6 @@ used to write, because one object and round trip per session would take an hour 
 million; the command writes what they would write, in batches.
 """
 
-import base64
 import ipaddress
 import random
 import secrets
@@ -26,13 +27,12 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends import cache as cache_store
-from django.contrib.sessions.backends import cached_db as cached_db_store
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_redis.cache import RedisCache
 
 from accounts import register
@@ -40,15 +40,15 @@ from accounts.models import SessionRecord, User
 from cart import session_cart
 from shop.catalog.models import Product
 from shop.session_backends import (
-    REDIS_BACKENDS,
     SESSION_BACKENDS,
     SESSION_ENGINES,
     SESSIONS_CACHE_ALIAS,
     redis_cache,
+    store_class,
 )
+from shop.sessions.base import HashedCacheKeysMixin, HashedRowsMixin, digest
 
 SYNTHETIC = "synthetic-"  # usernames and register public ids
-SYNTHETIC_KEY_PREFIX = "synthetic"  # store keys: Django's keys are [a-z0-9], 32 long
 SYNTHETIC_IPV4 = ipaddress.ip_network("198.18.0.0/15")  # RFC 2544, benchmarking
 SYNTHETIC_IPV6 = ipaddress.ip_network("2001:2::/48")  # RFC 5180, benchmarking
 
@@ -86,17 +86,20 @@ class Store:
     engine: str
     uses_db: bool  # django_session rows, data encoded as SessionStore.encode() makes it
     cache: BaseCache | None  # the sessions cache, data as a dict for its JSON serializer
-    cache_key_prefix: str  # what Django's store puts before the session key in the cache
 
     @property
     def model(self):
         return import_module(SESSION_ENGINES["db"]).SessionStore.get_model_class()
 
+    def cache_key(self, key_digest: str) -> str:
+        """The entry's name, as the engine's own store names it."""
+        return self.cache.make_key(store_class(self.engine).stored_cache_key(key_digest))
+
 
 def store_for(engine: str) -> Store:
-    cache = sessions_cache(engine) if engine in REDIS_BACKENDS else None
-    prefix = cached_db_store.KEY_PREFIX if engine == "redis_db" else cache_store.KEY_PREFIX
-    return Store(engine, engine in ("db", "redis_db"), cache, prefix)
+    store = store_class(engine)
+    cache = sessions_cache(engine) if issubclass(store, HashedCacheKeysMixin) else None
+    return Store(engine, issubclass(store, HashedRowsMixin), cache)
 
 
 def sessions_cache(engine: str) -> BaseCache:
@@ -127,7 +130,7 @@ class Factory:
         self.products = products
         self.now = timezone.now()
         self.age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
-        self.auth_backend = settings.AUTHENTICATION_BACKENDS[0]
+        self.auth_backend = settings.AUTHENTICATION_BACKENDS[-1]  # the first only counts failures
         self.ip_pool = self.addresses(IP_POOL_SIZE)
 
     def build(self) -> Synthetic:
@@ -136,11 +139,13 @@ class Factory:
         signed_in = self.users and rng.random() < SIGNED_IN_SHARE
         user_id, auth_hash = rng.choice(self.users) if signed_in else (None, "")
         cart = self.cart() if rng.random() < CART_SHARE else {}
+        public_id = SYNTHETIC + secrets.token_urlsafe(12)[:14]
+        server_side = store_class(self.engine).server_side
         record = SessionRecord(
-            public_id=SYNTHETIC + secrets.token_urlsafe(12)[:14],
+            public_id=public_id,
             user_id=user_id,
             engine=self.engine,
-            session_key="" if self.engine == "cookie" else new_session_key(),
+            key_digest=digest(session_key_of(public_id)) if server_side else "",
             ip_address=rng.choice(self.ip_pool),
             user_agent=rng.choice(USER_AGENTS),
             created_at=last_seen - AGE_BEFORE_LAST_SEEN * rng.random(),
@@ -158,11 +163,12 @@ class Factory:
         session_cart.write(data, entries)
         # The register's own view of the session, so its fingerprint matches and the first
         # real request on it only touches the row when it is due.
+        cart_summary = session_cart.summary(data)
         state = {
             "user_id": data.get(SESSION_KEY),
-            "cart_lines": len(entries),
-            "cart_value": sum((e.quantity * e.added_price for e in entries.values()), 0),
-            "session_key": record.session_key,
+            "cart_lines": cart_summary.lines,
+            "cart_value": cart_summary.value,
+            "key_digest": record.key_digest,
         }
         record.cart_lines, record.cart_value = state["cart_lines"], state["cart_value"]
         written_at = int(last_seen.timestamp())
@@ -183,10 +189,9 @@ class Factory:
         return pool
 
 
-def new_session_key() -> str:
-    """32 characters of [a-z0-9] like Django's: the prefix, then 115 random bits (base 32)."""
-    random_part = base64.b32encode(secrets.token_bytes(15)).decode().lower()
-    return (SYNTHETIC_KEY_PREFIX + random_part)[:32]
+def session_key_of(public_id: str) -> str:
+    """A synthetic session's key: 32 characters like Django's, known only with SECRET_KEY."""
+    return salted_hmac("synthetic-session-key", public_id).hexdigest()[:32]
 
 
 def write_batch(store: Store, sessions: list[Synthetic]) -> None:
@@ -198,7 +203,7 @@ def write_batch(store: Store, sessions: list[Synthetic]) -> None:
             store.model.objects.bulk_create(
                 [
                     store.model(
-                        session_key=s.record.session_key,
+                        session_key=s.record.key_digest,
                         session_data=encoder.encode(s.data),
                         expire_date=s.record.expires_at,
                     )
@@ -217,7 +222,7 @@ def write_to_cache(store: Store, sessions: list[Synthetic]) -> None:
     now = time.time()
     for s in sessions:
         ttl = max(1, int(s.record.expires_at.timestamp() - now))
-        key = cache.make_key(store.cache_key_prefix + s.record.session_key)
+        key = store.cache_key(s.record.key_digest)
         pipeline.set(key, cache.client.encode(s.data), ex=ttl)
     pipeline.execute()
 
@@ -347,21 +352,20 @@ def synthetic_users(count: int, batch: int) -> list[tuple[int, str]]:
 def clear(batch: int) -> int:
     """Remove synthetic sessions (register rows and store data) and synthetic users."""
     records = SessionRecord.objects.filter(public_id__startswith=SYNTHETIC).order_by("pk")
-    columns = records.values_list("pk", "engine", "session_key")
+    columns = records.values_list("pk", "engine", "key_digest")
     stores = {engine: store_for(engine) for engine in SESSION_BACKENDS}
     model = stores["db"].model
     removed, last_pk = 0, 0
     while chunk := list(columns.filter(pk__gt=last_pk)[:batch]):
         last_pk = chunk[-1][0]
         for engine, store in stores.items():
-            keys = [key for _, e, key in chunk if e == engine and key]
-            if keys and store.cache is not None:
-                store.cache.delete_many([store.cache_key_prefix + key for key in keys])
-            if keys and store.uses_db:
-                model.objects.filter(session_key__in=keys).delete()
+            digests = [key for _, e, key in chunk if e == engine and key]
+            if digests and store.cache is not None:
+                names = [store_class(engine).stored_cache_key(key) for key in digests]
+                store.cache.delete_many(names)
+            if digests and store.uses_db:
+                model.objects.filter(session_key__in=digests).delete()
         removed += SessionRecord.objects.filter(pk__in=[pk for pk, _, _ in chunk]).delete()[0]
-    # Rows a failed run left behind; cache entries expire by themselves.
-    model.objects.filter(session_key__startswith=SYNTHETIC_KEY_PREFIX).delete()
     users = User.objects.filter(username__startswith=SYNTHETIC).order_by("pk")
     while pks := list(users.values_list("pk", flat=True)[:batch]):
         User.objects.filter(pk__in=pks).delete()

@@ -1,0 +1,171 @@
+"""Ending sessions, on every engine, signed cookies included.
+
+A signed-in session ends for good: by sign-out, from another device, by staff, by a password
+change or reset, or when its lifetime runs out. Every copy of its cookie is then a guest on
+its next request. Server-side stores lose the session's data; a signed cookie cannot be
+recalled, so its user's row remembers it as ended (`User.ended_sessions`) until it could not
+be used anyway. The auth middleware loads that row for every signed-in request, so the check
+costs nothing. A cookie-engine guest has no user row: each process polls the register for
+ended ones (EndedCookieGuests).
+"""
+
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import SessionRecord, User
+from accounts.register import current_public_id
+from shop.session_backends import SESSION_BACKENDS, store_class
+from shop.sessions import lifetime
+
+# A user's ended sessions are checked on every request: past this many, every session
+# signed in before now ends instead, and the list starts afresh.
+ENDED_KEPT = 50
+GUEST_POLL_SECONDS = 2
+CLOCK_SKEW = timedelta(seconds=60)  # rows are stamped by whichever server ended them
+ENDED_MESSAGE = "This session was ended from another device or by staff. Please sign in again."
+
+
+def why_ended(session, user) -> str | None:
+    """Why this signed-in session may no longer act as `user`; None while it may."""
+    if AUTH_SESSION_KEY not in session or not user.is_authenticated:
+        return None
+    if reason := lifetime.end_reason(session):
+        return reason
+    public_id = current_public_id(session)
+    if public_id and public_id in user.ended_sessions:
+        return ENDED_MESSAGE
+    stamps = lifetime.read(session)
+    valid_after = user.sessions_valid_after
+    if valid_after and (stamps is None or stamps.signed_in_at < valid_after.timestamp()):
+        return ENDED_MESSAGE
+    return None
+
+
+def end_sessions(records) -> int:
+    """End these sessions: mark their rows, remember signed-in ones on their users' rows
+    (signed out on their next request, told why), and delete guests' data from a
+    server-side store, so they start afresh."""
+    records = list(records.filter(ended_at__isnull=True))
+    if not records:
+        return 0
+    with transaction.atomic():
+        SessionRecord.objects.filter(pk__in=[r.pk for r in records]).update(ended_at=timezone.now())
+        for user_id in {r.user_id for r in records if r.user_id}:
+            mine = {r.public_id: usable_until(r) for r in records if r.user_id == user_id}
+            remember_ended(user_id, mine)
+    for record in records:
+        if record.user_id is None:
+            delete_from_store(record)
+    return len(records)
+
+
+def usable_until(record: SessionRecord) -> int:
+    """When this session could no longer be used anyway: its row's expiry, at the latest."""
+    return int(record.expires_at.timestamp()) + 1
+
+
+def remember_ended(user_id: int, ended: dict[str, int]) -> None:
+    user = User.objects.select_for_update().only("ended_sessions", "sessions_valid_after")
+    user = user.get(pk=user_id)
+    now = time.time()
+    still_usable = {
+        public_id: until
+        for public_id, until in {**user.ended_sessions, **ended}.items()
+        if until > now
+    }
+    if len(still_usable) > ENDED_KEPT:
+        user.sessions_valid_after, still_usable = timezone.now(), {}
+    user.ended_sessions = still_usable
+    user.save(update_fields=["ended_sessions", "sessions_valid_after"])
+
+
+def delete_from_store(record: SessionRecord) -> None:
+    if record.key_digest and record.engine == settings.SESSION_BACKEND:
+        store_class(record.engine).delete_stored(record.key_digest)
+
+
+def end_current(session, user) -> None:
+    """At sign-out: the session being flushed ends, and so does every copy of its cookie."""
+    public_id = current_public_id(session)
+    if not public_id:
+        return
+    SessionRecord.objects.filter(public_id=public_id, ended_at__isnull=True).update(
+        ended_at=timezone.now()
+    )
+    if user is not None and user.is_authenticated:
+        until = int(time.time()) + lifetime.longest_seconds()
+        if stamps := lifetime.read(session):
+            until = int(stamps.ends_at) + lifetime.ENDED_NOTICE_SECONDS
+        remember_ended(user.pk, {public_id: until})
+
+
+def end_others(user, session) -> int:
+    """End every session of this user except the one in `session`."""
+    others = SessionRecord.objects.active().filter(user=user)
+    if public_id := current_public_id(session):
+        others = others.exclude(public_id=public_id)
+    return end_sessions(others)
+
+
+def end_all_sessions(user) -> int:
+    """End every session of this user, including ones the register may not list, e.g.
+    after a password reset or when staff end all of a user's sessions."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(
+            sessions_valid_after=timezone.now(), ended_sessions={}
+        )
+        return SessionRecord.objects.active().filter(user=user).update(ended_at=timezone.now())
+
+
+def ended_as_guest(request) -> bool:
+    """Whether this cookie-engine guest session was ended by staff. Only a signed cookie
+    needs this: server-side engines lose the session's data when it is ended."""
+    session = request.session
+    if session.server_side or AUTH_SESSION_KEY in session:
+        return False
+    public_id = current_public_id(session)
+    return bool(public_id) and public_id in ended_cookie_guests
+
+
+def client_side_engines() -> list[str]:
+    return [engine for engine in SESSION_BACKENDS if not store_class(engine).server_side]
+
+
+class EndedCookieGuests:
+    """Public ids of cookie-engine guest sessions ended lately, as this process knows them.
+
+    A guest's signed cookie names no row the request would read anyway, so each process
+    polls for newly ended ones at most every GUEST_POLL_SECONDS, whatever its traffic.
+    """
+
+    def __init__(self) -> None:
+        self.ended: dict[str, datetime] = {}
+        self.polled_at: datetime | None = None
+
+    def __contains__(self, public_id: str) -> bool:
+        self.poll()
+        return public_id in self.ended
+
+    def poll(self) -> None:
+        now = timezone.now()
+        if self.polled_at and (now - self.polled_at).total_seconds() < GUEST_POLL_SECONDS:
+            return
+        oldest = now - timedelta(seconds=settings.SESSION_COOKIE_AGE)  # older cookies expired
+        since = self.polled_at - CLOCK_SKEW if self.polled_at else oldest
+        rows = SessionRecord.objects.filter(
+            engine__in=client_side_engines(), user=None, ended_at__gte=since
+        )
+        self.ended.update(rows.values_list("public_id", "ended_at"))
+        self.ended = {key: at for key, at in self.ended.items() if at >= oldest}
+        self.polled_at = now
+
+    def forget(self) -> None:
+        self.__init__()
+
+
+ended_cookie_guests = EndedCookieGuests()
