@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AccountsConfig(AppConfig):
@@ -7,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import signals  # noqa: F401  (ends the register row at sign-out)
+        from shop.counter_cache import create_table
+
+        # The password reset's rate-limit counters live in a cache table, not a model.
+        post_migrate.connect(create_table, sender=self, dispatch_uid="rate-limits-table")

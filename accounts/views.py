@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import devices, ending, register
+from accounts import devices, ending, notices, register
 from accounts.forms import SignInForm, SignUpForm
 from accounts.models import SessionRecord
 from shop.http import get_only, post_only
@@ -40,7 +40,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         user = form.save()
         # login() rotates the session key and keeps the guest's data, so the cart comes along.
-        auth_login(request, user)
+        # The backend is named: axes' lockout check is a backend too, one that signs no one in.
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your account was created.")
         return redirect(safe_next(request) or settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/signup.html", {"form": form, "next": safe_next(request)})
@@ -82,6 +83,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         user = form.save()
         # Keeps this session signed in; other sessions fail their password-hash check.
         update_session_auth_hash(request, user)
+        notices.password_changed(user)
         ended = ending.end_others(user, request.session)
         messages.success(request, "Your password was changed. You are still signed in here.")
         if ended:

@@ -1,13 +1,17 @@
 """Settings, read from the environment (see the README's table); safe defaults for development."""
 
 import os
+import re
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from shop.session_backends import session_settings
+from shop.mail_settings import email_settings
+from shop.security import security_settings
+from shop.session_backends import RATE_LIMITS_CACHE_ALIAS, session_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,6 +30,21 @@ def env_seconds(name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}.")
     return int(value)
+
+
+def env_count(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not re.fullmatch(r"[1-9][0-9]*", value):
+        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {value!r}.")
+    return int(value)
+
+
+def env_rate(name: str, default: str) -> str:
+    """A django-ratelimit rate: how many per period (s, m, h, d), e.g. 5/h or 20/15m."""
+    value = os.environ.get(name) or default
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a count per period like 5/h, not {value!r}.")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -57,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shop.no_store.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.middleware.SessionLockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,8 +130,6 @@ SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 SESSION_IDLE_SECONDS = env_seconds("SESSION_IDLE_SECONDS", 7200)
 SESSION_MAX_SECONDS = env_seconds("SESSION_MAX_SECONDS", 43200)
 SESSION_REMEMBER_SECONDS = env_seconds("SESSION_REMEMBER_SECONDS", 2592000)
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
 CSRF_FAILURE_VIEW = "shop.views.csrf_failure"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -130,7 +149,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
@@ -150,3 +169,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Hardened production (shop/security.py) -------------------------------------------------
+# With DJANGO_DEBUG=0: __Host- cookies (Secure, Path=/, no Domain), HTTPS redirect except
+# /healthz, HSTS (DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD),
+# X-Forwarded-Proto trusted with DJANGO_BEHIND_TLS_PROXY=1. In every mode: the
+# Content-Security-Policy (csp.middleware) and no-store on personal pages (shop/no_store.py).
+globals().update(security_settings(os.environ, debug=DEBUG))
+
+# --- Sign-in throttling (django-axes) -------------------------------------------------------
+# After SIGNIN_FAILURE_LIMIT failed sign-ins for one username from one address, that pair is
+# refused for SIGNIN_COOLOFF_SECONDS on the shop's form and the admin's, with a 429
+# (accounts/throttling.py). Only the pair: no one can lock a user out from everywhere.
+# Staff see the failures in the admin, under Axes.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks: it answers a lockout
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out pair's password is not tried
+    "django.contrib.auth.backends.ModelBackend",
+]
+SIGNIN_FAILURE_LIMIT = env_count("SIGNIN_FAILURE_LIMIT", 5)
+SIGNIN_COOLOFF_SECONDS = env_seconds("SIGNIN_COOLOFF_SECONDS", 900)
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=SIGNIN_COOLOFF_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures stay listed after a success or the cool-off
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the session register already
+
+# --- Password reset: mail (EMAIL_URL) and its rate limit (django-ratelimit) ------------------
+# At most PASSWORD_RESET_RATE requests per client address and per email address, counted in
+# the database every instance shares (the rate_limits cache, made in shop/session_backends.py).
+globals().update(email_settings(os.environ.get("EMAIL_URL") or "console:"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "Larder & Loom <shop@localhost>"
+INSTALLED_APPS += ["django_ratelimit"]
+PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "5/h")
+RATELIMIT_USE_CACHE = RATE_LIMITS_CACHE_ALIAS
+# django-ratelimit warns of any cache it does not list; this one counts atomically
+# (shop/counter_cache.py), which is what the warning is about.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

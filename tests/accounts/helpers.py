@@ -100,3 +100,15 @@ def field_errors(response, field: str) -> str:
 def form_errors(response) -> str:
     """The errors shown on top of the form, about no one field."""
     return " ".join(errors_on_page(response).get(None, []))
+
+
+WRONG_PASSWORD = "not-the-password"
+OTHER_ADDRESS = "198.51.100.9"
+
+
+def fail_until_locked_out(client, username: str = "ada", url: str = "/accounts/login/"):
+    """Fail sign-in SIGNIN_FAILURE_LIMIT times; return the last answer, the one that locks out."""
+    for _ in range(settings.SIGNIN_FAILURE_LIMIT - 1):
+        response = client.post(url, {"username": username, "password": WRONG_PASSWORD})
+        assert response.status_code == 200
+    return client.post(url, {"username": username, "password": WRONG_PASSWORD})

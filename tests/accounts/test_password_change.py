@@ -85,3 +85,11 @@ def test_it_refuses_a_post_without_a_csrf_token(csrf_client):
     assert response.status_code == 403
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_the_owner_is_told_by_mail(client, mailoutbox):
+    client.force_login(make_user())
+    change_password(client)
+    [mail] = mailoutbox
+    assert mail.to == ["ada@example.com"]
+    assert "password of your Larder & Loom account was just changed" in mail.body

@@ -13,12 +13,6 @@ checks that no running loop is left behind for the tests that follow.
 
 import asyncio
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +21,9 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS
+from tests.servers import BASE_DIR, CREATE_SHOPPER, gunicorn, manage
 from tests.services import CHROMIUM, REDIS_URL, require_chromium, require_redis
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 # The README shows screenshots from one engine, rewritten only when asked so a test run
 # leaves the checkout clean; every other screenshot goes to a temporary folder.
 SCREENSHOT_ENGINE = "db"
@@ -45,8 +39,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-COMMAND_TIMEOUT = 180  # seconds for migrate and seed_catalog
-START_TIMEOUT = 20  # seconds for gunicorn to answer
 ACTION_TIMEOUT = 10_000  # milliseconds for any one browser step
 VIEWPORT = {"width": 1100, "height": 800}
 # Screenshots are committed, so each is kept under ~80 KB with a fixed name: pages with
@@ -54,11 +46,6 @@ VIEWPORT = {"width": 1100, "height": 800}
 JPEG_SCREENSHOTS = {"home", "product", "signup"}
 JPEG_QUALITY = 70
 STAFF = ("staff", "staff-Ledger-of-the-larder-7")  # username, password
-CREATE_SHOPPER = (
-    "import os; from django.contrib.auth import get_user_model; "
-    "get_user_model().objects.create_user("
-    "os.environ['SHOPPER_USERNAME'], os.environ['SHOPPER_EMAIL'], os.environ['SHOPPER_PASSWORD'])"
-)
 
 
 @pytest.hookimpl(trylast=True)
@@ -82,50 +69,6 @@ class Site:
 class Account:
     username: str
     password: str
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
-    """Return once the server answers any HTTP response; fail with its log otherwise."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return  # it answered, if not with 200: the page tests say what is wrong
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer {url} within {START_TIMEOUT} s:\n{log.read_text()}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="package")
@@ -153,32 +96,11 @@ def site(request, site_env, tmp_path_factory) -> Iterator[Site]:
     if engine in REDIS_BACKENDS:
         require_redis()
     root = tmp_path_factory.mktemp(f"gunicorn-{engine}")
-    log = root / "gunicorn.log"
-    url = f"http://127.0.0.1:{free_port()}"
-    command = [
-        sys.executable, "-m", "gunicorn", "shop.wsgi",
-        "--bind", url.removeprefix("http://"),
-        "--workers", "2",
-        "--timeout", "30",
-        "--graceful-timeout", "5",
-        "--access-logfile", "-",
-    ]  # fmt: skip
     server_env = {**site_env, "SESSION_BACKEND": engine}
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=server_env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until_serving(url, server, log)
+    with gunicorn(server_env, root / "gunicorn.log") as url:
         for_readme = UPDATE_SCREENSHOTS and engine == SCREENSHOT_ENGINE
         screenshots = SCREENSHOTS_DIR if for_readme else root / "screenshots"
         yield Site(engine=engine, url=url, screenshots=screenshots, env=server_env)
-    finally:
-        stop(server)
 
 
 @pytest.fixture(scope="package")

@@ -35,6 +35,14 @@ def test_other_backends_need_no_redis(backend):
     assert "sessions" not in session_settings(backend, REDIS)["CACHES"]
 
 
+@pytest.mark.parametrize("backend", SESSION_BACKENDS)
+def test_every_backend_counts_rate_limits_in_the_database(backend):
+    # Shared by every instance and independent of Redis, whatever holds the sessions.
+    cache = session_settings(backend, REDIS)["CACHES"]["rate_limits"]
+    assert cache["BACKEND"] == "shop.counter_cache.DatabaseCounterCache"
+    assert cache["LOCATION"] == "shop_rate_limits"
+
+
 @pytest.mark.parametrize("bad", ["", "memcached", "Redis", "cookies"])
 def test_an_unknown_backend_names_the_valid_values(bad):
     with pytest.raises(ImproperlyConfigured) as error:

@@ -1,0 +1,106 @@
+"""The security settings, derived from the environment by one pure function."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from shop.security import security_settings
+
+PRODUCTION_COOKIES = {
+    "SESSION_COOKIE_NAME": "__Host-sessionid",
+    "CSRF_COOKIE_NAME": "__Host-csrftoken",
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "CSRF_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_PATH": "/",
+    "CSRF_COOKIE_PATH": "/",
+    "SESSION_COOKIE_DOMAIN": None,
+    "CSRF_COOKIE_DOMAIN": None,
+}
+
+
+def production(**environ: str) -> dict:
+    return security_settings(environ, debug=False)
+
+
+def development(**environ: str) -> dict:
+    return security_settings(environ, debug=True)
+
+
+def test_production_cookies_are_host_only_and_secure():
+    assert production().items() >= PRODUCTION_COOKIES.items()
+
+
+def test_development_keeps_plain_cookie_names_over_http():
+    settings = development()
+    assert settings["SESSION_COOKIE_NAME"] == "sessionid"
+    assert settings["CSRF_COOKIE_NAME"] == "csrftoken"
+    assert settings["SESSION_COOKIE_SECURE"] is False
+    assert settings["CSRF_COOKIE_SECURE"] is False
+
+
+def test_production_redirects_to_https_except_the_health_check():
+    settings = production()
+    assert settings["SECURE_SSL_REDIRECT"] is True
+    assert settings["SECURE_REDIRECT_EXEMPT"] == [r"^healthz$"]
+
+
+def test_development_neither_redirects_nor_sends_hsts():
+    settings = development(DJANGO_HSTS_SECONDS="600")
+    assert settings["SECURE_SSL_REDIRECT"] is False
+    assert settings["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_hsts_defaults_to_a_year_with_subdomains_and_preload():
+    settings = production()
+    assert settings["SECURE_HSTS_SECONDS"] == 31_536_000
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert settings["SECURE_HSTS_PRELOAD"] is True
+
+
+def test_hsts_comes_from_the_environment():
+    settings = production(
+        DJANGO_HSTS_SECONDS="3600", DJANGO_HSTS_INCLUDE_SUBDOMAINS="0", DJANGO_HSTS_PRELOAD="0"
+    )
+    assert settings["SECURE_HSTS_SECONDS"] == 3600
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False
+    assert settings["SECURE_HSTS_PRELOAD"] is False
+
+
+@pytest.mark.parametrize("value", ["a year", "-1", "1.5"])
+def test_a_bad_hsts_value_is_named(value):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_HSTS_SECONDS must be a whole number"):
+        production(DJANGO_HSTS_SECONDS=value)
+
+
+def test_a_bad_flag_is_named():
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_BEHIND_TLS_PROXY must be 1 or 0"):
+        production(DJANGO_BEHIND_TLS_PROXY="yes")
+
+
+def test_x_forwarded_proto_is_ignored_unless_behind_a_tls_proxy():
+    assert production()["SECURE_PROXY_SSL_HEADER"] is None
+    assert production(DJANGO_BEHIND_TLS_PROXY="0")["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_behind_a_tls_proxy_x_forwarded_proto_says_https():
+    settings = production(DJANGO_BEHIND_TLS_PROXY="1")
+    assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_pages_may_not_be_framed_sniffed_or_leak_their_address():
+    settings = production()
+    assert settings["X_FRAME_OPTIONS"] == "DENY"
+    assert settings["SECURE_CONTENT_TYPE_NOSNIFF"] is True
+    assert settings["SECURE_REFERRER_POLICY"] == "same-origin"
+    assert settings["SECURE_CROSS_ORIGIN_OPENER_POLICY"] == "same-origin"
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_the_content_security_policy_allows_no_inline_code_in_either_mode(debug):
+    directives = security_settings({}, debug=debug)["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["script-src"] == ["'self'"]
+    assert directives["style-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]

@@ -1,0 +1,89 @@
+"""A real gunicorn for the tests that need one: manage.py steps, a free port, start and stop."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+COMMAND_TIMEOUT = 180  # seconds for migrate, seed_catalog and collectstatic
+START_TIMEOUT = 20  # seconds for gunicorn to answer
+CREATE_SHOPPER = (
+    "import os; from django.contrib.auth import get_user_model; "
+    "get_user_model().objects.create_user("
+    "os.environ['SHOPPER_USERNAME'], os.environ['SHOPPER_EMAIL'], os.environ['SHOPPER_PASSWORD'])"
+)
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
+    """Return once the server answers any HTTP response; fail with its log otherwise."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answered, if not with 200: the page tests say what is wrong
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer {url} within {START_TIMEOUT} s:\n{log.read_text()}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
+    """Serve shop.wsgi on a free port of 127.0.0.1 and yield its URL; stop it by its PID."""
+    url = f"http://127.0.0.1:{free_port()}"
+    command = [
+        sys.executable, "-m", "gunicorn", "shop.wsgi",
+        "--bind", url.removeprefix("http://"),
+        "--workers", str(workers),
+        "--timeout", "30",
+        "--graceful-timeout", "5",
+        "--access-logfile", "-",
+    ]  # fmt: skip
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_until_serving(url, server, log)
+        yield url
+    finally:
+        stop(server)
