@@ -4,7 +4,6 @@ Built to stay fast with a million register rows (see accounts/admin_summary.py):
 have fixed choices and search matches exact values on indexed columns.
 """
 
-import ipaddress
 import json
 
 from django.conf import settings
@@ -25,15 +24,8 @@ from accounts.models import SessionRecord, User
 from accounts.redaction import redact
 from cart import session_cart
 from shop.catalog.models import Product
+from shop.client_ip import is_ip_address
 from shop.session_backends import SESSION_BACKENDS, store_class
-
-
-def is_ip_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 def stored_data(record: SessionRecord) -> dict | None:

@@ -24,10 +24,13 @@ from shop.sessions import lifetime
 
 # A user's ended sessions are checked on every request: past this many, every session
 # signed in before now ends instead, and the list starts afresh.
-ENDED_KEPT = 50
+ENDED_KEPT = 100
 GUEST_POLL_SECONDS = 2
 CLOCK_SKEW = timedelta(seconds=60)  # rows are stamped by whichever server ended them
 ENDED_MESSAGE = "This session was ended from another device or by staff. Please sign in again."
+# What a server-side store keeps of a signed-in session ended elsewhere: nothing of the user
+# or the cart, only the fact, so its next request is told why.
+ENDED_KEY = "_ended"
 
 
 def why_ended(session, user) -> str | None:
@@ -39,9 +42,8 @@ def why_ended(session, user) -> str | None:
     public_id = current_public_id(session)
     if public_id and public_id in user.ended_sessions:
         return ENDED_MESSAGE
-    stamps = lifetime.read(session)
     valid_after = user.sessions_valid_after
-    if valid_after and (stamps is None or stamps.signed_in_at < valid_after.timestamp()):
+    if valid_after and lifetime.of(session).signed_in_at < valid_after.timestamp():
         return ENDED_MESSAGE
     return None
 
@@ -56,17 +58,11 @@ def end_sessions(records) -> int:
     with transaction.atomic():
         SessionRecord.objects.filter(pk__in=[r.pk for r in records]).update(ended_at=timezone.now())
         for user_id in {r.user_id for r in records if r.user_id}:
-            mine = {r.public_id: usable_until(r) for r in records if r.user_id == user_id}
-            remember_ended(user_id, mine)
+            until = int(time.time()) + lifetime.longest_seconds()  # however fresh a copy is
+            remember_ended(user_id, {r.public_id: until for r in records if r.user_id == user_id})
     for record in records:
-        if record.user_id is None:
-            delete_from_store(record)
+        clear_from_store(record)
     return len(records)
-
-
-def usable_until(record: SessionRecord) -> int:
-    """When this session could no longer be used anyway: its row's expiry, at the latest."""
-    return int(record.expires_at.timestamp()) + 1
 
 
 def remember_ended(user_id: int, ended: dict[str, int]) -> None:
@@ -84,9 +80,19 @@ def remember_ended(user_id: int, ended: dict[str, int]) -> None:
     user.save(update_fields=["ended_sessions", "sessions_valid_after"])
 
 
-def delete_from_store(record: SessionRecord) -> None:
+def clear_from_store(record: SessionRecord) -> None:
+    """A guest's data goes; a signed-in session's is replaced by the fact that it ended."""
     if record.key_digest and record.engine == settings.SESSION_BACKEND:
-        store_class(record.engine).delete_stored(record.key_digest)
+        store = store_class(record.engine)
+        if record.user_id is None:
+            store.delete_stored(record.key_digest)
+        else:
+            store.replace_stored(record.key_digest, {ENDED_KEY: True})
+
+
+def was_ended_here(session) -> bool:
+    """Whether the store holds only the fact that this session was ended elsewhere."""
+    return ENDED_KEY in session
 
 
 def end_current(session, user) -> None:
@@ -98,9 +104,13 @@ def end_current(session, user) -> None:
         ended_at=timezone.now()
     )
     if user is not None and user.is_authenticated:
-        until = int(time.time()) + lifetime.longest_seconds()
-        if stamps := lifetime.read(session):
-            until = int(stamps.ends_at) + lifetime.ENDED_NOTICE_SECONDS
+        # A copy used since may have later "last seen" stamps: keep it ended until the
+        # latest any copy could last.
+        stamps = lifetime.of(session)
+        if stamps is None:  # not signed in after all: keep it as long as any session lasts
+            until = int(time.time()) + lifetime.longest_seconds()
+        else:
+            until = int(stamps.ends_at_the_latest) + lifetime.ENDED_NOTICE_SECONDS + 1
         remember_ended(user.pk, {public_id: until})
 
 
@@ -119,7 +129,11 @@ def end_all_sessions(user) -> int:
         User.objects.filter(pk=user.pk).update(
             sessions_valid_after=timezone.now(), ended_sessions={}
         )
-        return SessionRecord.objects.active().filter(user=user).update(ended_at=timezone.now())
+        records = list(SessionRecord.objects.active().filter(user=user))
+        SessionRecord.objects.filter(pk__in=[r.pk for r in records]).update(ended_at=timezone.now())
+    for record in records:
+        clear_from_store(record)
+    return len(records)
 
 
 def ended_as_guest(request) -> bool:

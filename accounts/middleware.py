@@ -27,6 +27,8 @@ class SessionRegisterMiddleware:
         else:
             request.user = checked_user(request)  # a change is checked before the view runs
         response = self.get_response(request)
+        if request.session.accessed and ending.was_ended_here(request.session):
+            request.session.flush()  # read by a page that never asked who is signed in
         if response.status_code < 400:  # a refused request changes nothing, not even this
             register.sync(request)
             lifetime.keep_alive(request.session)
@@ -36,6 +38,9 @@ class SessionRegisterMiddleware:
 def checked_user(request: HttpRequest):
     """The signed-in user, checked against how their session may have ended, only when a
     view reads it: the user row is loaded then anyway, so the check costs no query."""
+    if ending.was_ended_here(request.session):
+        request.session.flush()
+        messages.info(request, ending.ENDED_MESSAGE)
     user = get_user(request)
     if reason := ending.why_ended(request.session, user):
         request.user = user  # logout() reads it; the lazy object is still being set up

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import SessionRecord
 from cart import session_cart
+from shop.client_ip import client_ip
 from shop.sessions.lifetime import ACTIVITY_STAMP_SECONDS
 
 REGISTER_SESSION_KEY = "_register"
@@ -91,7 +92,7 @@ def record_fields(request: HttpRequest, state: dict) -> dict:
         "key_digest": state["key_digest"],
         "cart_lines": state["cart_lines"],
         "cart_value": state["cart_value"],
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "ip_address": client_ip(request),
         "user_agent": request.headers.get("User-Agent", "")[:400],
         "expires_at": request.session.get_expiry_date(),
         "last_seen": timezone.now(),

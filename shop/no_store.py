@@ -5,6 +5,7 @@ Declared here, in one place, so a new app's pages are covered by adding its name
 
 from collections.abc import Callable
 
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.urls import ResolverMatch
 from django.utils.cache import add_never_cache_headers
@@ -13,6 +14,13 @@ from django.utils.cache import add_never_cache_headers
 NO_STORE_NAMESPACES = frozenset({"accounts", "cart", "checkout", "orders"})
 # Single pages elsewhere that show the visitor's own session.
 NO_STORE_VIEW_NAMES = frozenset({"state"})
+
+
+def for_someone_signed_in(request: HttpRequest) -> bool:
+    """A page rendered for a signed-in visitor names them, whatever its URL. Asked only of a
+    session the page read anyway, so it costs nothing."""
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.accessed and AUTH_SESSION_KEY in session)
 
 
 def shows_personal_data(match: ResolverMatch | None) -> bool:
@@ -32,6 +40,6 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if shows_personal_data(request.resolver_match):
+        if shows_personal_data(request.resolver_match) or for_someone_signed_in(request):
             add_never_cache_headers(response)
         return response

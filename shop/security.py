@@ -51,7 +51,10 @@ def security_settings(environ: Mapping[str, str], *, debug: bool) -> dict[str, A
     production = not debug
     prefix = HOST_PREFIX if production else ""
     hsts_seconds = env_seconds(environ, "DJANGO_HSTS_SECONDS", HSTS_SECONDS)
+    behind_proxy = env_flag(environ, "DJANGO_BEHIND_TLS_PROXY", False)
     return {
+        # Then the proxy's X-Forwarded-Proto and X-Forwarded-For are believed (shop/client_ip.py).
+        "BEHIND_TLS_PROXY": behind_proxy,
         "SESSION_COOKIE_NAME": f"{prefix}sessionid",
         "CSRF_COOKIE_NAME": f"{prefix}csrftoken",
         "SESSION_COOKIE_SECURE": production,
@@ -70,9 +73,7 @@ def security_settings(environ: Mapping[str, str], *, debug: bool) -> dict[str, A
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": env_flag(environ, "DJANGO_HSTS_INCLUDE_SUBDOMAINS", True),
         "SECURE_HSTS_PRELOAD": env_flag(environ, "DJANGO_HSTS_PRELOAD", True),
         # Trusted only behind a proxy that sets the header itself, or clients could claim HTTPS.
-        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https")
-        if env_flag(environ, "DJANGO_BEHIND_TLS_PROXY", False)
-        else None,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if behind_proxy else None,
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",
         "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",

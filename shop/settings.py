@@ -193,6 +193,7 @@ SIGNIN_COOLOFF_SECONDS = env_seconds("SIGNIN_COOLOFF_SECONDS", 900)
 AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(seconds=SIGNIN_COOLOFF_SECONDS)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "shop.client_ip.lockout_address"  # the client behind the proxy
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # failures stay listed after a success or the cool-off
@@ -206,6 +207,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "Larder & Lo
 INSTALLED_APPS += ["django_ratelimit"]
 PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "5/h")
 RATELIMIT_USE_CACHE = RATE_LIMITS_CACHE_ALIAS
+RATELIMIT_IP_META_KEY = "shop.client_ip.client_ip"  # it counts an IPv6 client's /64 itself
 # django-ratelimit warns of any cache it does not list; this one counts atomically
 # (shop/counter_cache.py), which is what the warning is about.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

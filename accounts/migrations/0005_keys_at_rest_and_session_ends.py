@@ -57,10 +57,19 @@ def hash_register_keys(apps, schema_editor):
 
 
 def ended_ids_to_dict(apps, schema_editor):
+    """Sessions ended before, now as ended_sessions. Sign-outs used to mark only the row,
+    which left a signed cookie's copies usable: they are remembered as ended too."""
     User = apps.get_model("accounts", "User")
+    SessionRecord = apps.get_model("accounts", "SessionRecord")
     until = int(time.time()) + REMEMBER_AT_MOST
-    for user in User.objects.exclude(ended_session_ids=[]).only("ended_session_ids"):
-        user.ended_sessions = {public_id: until for public_id in user.ended_session_ids}
+    ended_rows = SessionRecord.objects.filter(ended_at__isnull=False, user__isnull=False)
+    signed_out: dict[int, list[str]] = {}
+    for user_id, public_id in ended_rows.values_list("user_id", "public_id"):
+        signed_out.setdefault(user_id, []).append(public_id)
+    users = User.objects.exclude(ended_session_ids=[]) | User.objects.filter(pk__in=signed_out)
+    for user in users.distinct().only("ended_session_ids"):
+        ended = [*user.ended_session_ids, *signed_out.get(user.pk, [])]
+        user.ended_sessions = {public_id: until for public_id in ended}
         user.save(update_fields=["ended_sessions"])
 
 

@@ -37,6 +37,10 @@ class ShopStoreMixin:
         """The digest this session is stored under; empty for a cookie or an unsaved session."""
         return digest(self.session_key) if self.server_side and self.session_key else ""
 
+    def issued_at(self) -> float | None:
+        """When the store says this session was last written, if it can vouch for it."""
+        return None
+
     def get_session_cookie_age(self) -> int:
         # Called while a signed cookie is being loaded, before there is data to look at.
         return lifetime.store_seconds(getattr(self, "_session_cache", None))
@@ -57,6 +61,11 @@ class ShopStoreMixin:
     @classmethod
     def delete_stored(cls, key_digest: str) -> None:
         """Delete the data stored under a digest, ending that session; a no-op for a cookie."""
+
+    @classmethod
+    def replace_stored(cls, key_digest: str, data: dict) -> None:
+        """Put `data` in place of what is stored under a digest, if anything is; a no-op for
+        a cookie."""
 
     @classmethod
     def reachable(cls) -> bool:
@@ -134,6 +143,11 @@ class HashedRowsMixin(ShopStoreMixin):
     @classmethod
     def delete_stored(cls, key_digest: str) -> None:
         cls.get_model_class().objects.filter(session_key=key_digest).delete()
+
+    @classmethod
+    def replace_stored(cls, key_digest: str, data: dict) -> None:
+        rows = cls.get_model_class().objects.filter(session_key=key_digest)
+        rows.update(session_data=cls().encode(data))
 
     @classmethod
     def reachable(cls) -> bool:

@@ -107,6 +107,15 @@ class SessionStore(HashedCacheKeysMixin, ShopStoreMixin, DjangoSessionStore):
             log_failure("delete", error)  # it expires by its TTL; a signed-in one is ended by id
 
     @classmethod
+    def replace_stored(cls, key_digest: str, data: dict) -> None:
+        name = sessions_cache().make_key(cls.stored_cache_key(key_digest))
+        try:
+            client = get_redis_connection(settings.SESSION_CACHE_ALIAS)
+            client.set(name, sessions_cache().client.encode(data), xx=True, keepttl=True)
+        except REDIS_ERRORS as error:
+            log_failure("replace", error)  # it expires by its TTL; a signed-in one is ended by id
+
+    @classmethod
     def reachable(cls) -> bool:
         return redis_answers()
 

@@ -55,6 +55,11 @@ class SessionStore(HashedCacheKeysMixin, HashedRowsMixin, DjangoSessionStore):
         cls()._cache.delete(cls.stored_cache_key(key_digest))
 
     @classmethod
+    def replace_stored(cls, key_digest: str, data: dict) -> None:
+        super().replace_stored(key_digest, data)
+        cls()._cache.delete(cls.stored_cache_key(key_digest))  # the next read finds the row
+
+    @classmethod
     def reachable(cls) -> bool:
         """Whether Redis answers; the database behind it is checked on its own."""
         return redis_answers()

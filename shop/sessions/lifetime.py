@@ -31,6 +31,13 @@ class Lifetime:
     seen_at: float
 
     @property
+    def ends_at_the_latest(self) -> float:
+        """However it is used, the session ends by then: so long a copy stays dangerous."""
+        if self.remember:
+            return self.signed_in_at + settings.SESSION_REMEMBER_SECONDS
+        return self.signed_in_at + settings.SESSION_MAX_SECONDS
+
+    @property
     def ends_at(self) -> float:
         if self.remember:
             return self.signed_in_at + settings.SESSION_REMEMBER_SECONDS
@@ -62,7 +69,7 @@ def duration(seconds: int) -> str:
 
 
 def read(session) -> Lifetime | None:
-    """The signed-in session's lifetime; None for a guest or unreadable stamps."""
+    """The signed-in session's stamps; None for a guest, or for missing or unreadable stamps."""
     raw = session.get(LIFETIME_KEY)
     if AUTH_SESSION_KEY not in session or not isinstance(raw, list) or len(raw) != 3:
         return None
@@ -84,8 +91,19 @@ def begin(session, *, remember: bool, now: float | None = None) -> None:
     session.set_expiry(None if remember else 0)
 
 
+def of(session, now: float | None = None) -> Lifetime | None:
+    """The signed-in session's lifetime. A session signed in before lifetimes existed gets
+    one from when its store says it was written (a signed cookie's signature), else now."""
+    if AUTH_SESSION_KEY not in session:
+        return None
+    if stamps := read(session):
+        return stamps
+    since = session.issued_at() or (time.time() if now is None else now)
+    return Lifetime(since, not session.get_expire_at_browser_close(), since)
+
+
 def end_reason(session, now: float | None = None) -> str | None:
-    stamps = read(session)
+    stamps = of(session, now)
     return stamps.end_reason(time.time() if now is None else now) if stamps else None
 
 
@@ -94,15 +112,13 @@ def activity_interval() -> int:
 
 
 def keep_alive(session, now: float | None = None) -> None:
-    """At the end of a request: stamp "last seen" when due. A session signed in before
-    lifetimes existed starts one now, remembered if its cookie outlives the browser."""
-    if AUTH_SESSION_KEY not in session:
-        return
+    """At the end of a request: stamp "last seen" when due, and write down the lifetime of a
+    session signed in before lifetimes existed."""
     now = time.time() if now is None else now
-    stamps = read(session)
-    if stamps is None:
-        begin(session, remember=not session.get_expire_at_browser_close(), now=now)
-    elif stamps.end_reason(now) is None and now - stamps.seen_at >= activity_interval():
+    stamps = of(session, now)
+    if stamps is None or stamps.end_reason(now) is not None:
+        return
+    if read(session) is None or now - stamps.seen_at >= activity_interval():
         write(session, replace(stamps, seen_at=now))
 
 

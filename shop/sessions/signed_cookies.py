@@ -1,6 +1,10 @@
+import time
+
 from django.conf import settings
 from django.contrib.sessions.backends.signed_cookies import SessionStore as DjangoSessionStore
+from django.core import signing
 
+from shop.sessions import lifetime
 from shop.sessions.base import ShopStoreMixin
 
 # Browsers drop a cookie whose name, value and attributes pass 4,096 bytes.
@@ -16,6 +20,21 @@ class SessionStore(ShopStoreMixin, DjangoSessionStore):
     engine = "cookie"
     place = "in your browser, in a signed cookie; this server keeps nothing"
     server_side = False
+
+    def load(self) -> dict:
+        data = super().load()  # accepts signatures as old as the longest remembered sign-in
+        too_old = time.time() - settings.SESSION_COOKIE_AGE
+        if data and lifetime.read(data) is None and (self.issued_at() or 0) < too_old:
+            self.create()  # only a signed-in session's own stamps may outlast Django's age
+            return {}
+        return data
+
+    def issued_at(self) -> float | None:
+        """When the cookie was signed: the timestamp its signature vouches for."""
+        try:
+            return float(signing.b62_decode(self.session_key.rsplit(":", 2)[-2]))
+        except (AttributeError, IndexError, ValueError):
+            return None
 
     def cookie_size(self) -> int:
         """Bytes the Set-Cookie for the current data would take."""

@@ -10,7 +10,9 @@ from django.test import Client
 
 from accounts import ending
 from accounts.models import SessionRecord, User
+from accounts.register import current_public_id
 from cart.models import SavedCart
+from shop.sessions import lifetime
 from tests.accounts.helpers import make_user, session_cookie, sign_in, signed_in_user_id
 from tests.cart.helpers import add, cart_of
 
@@ -124,3 +126,27 @@ def test_ended_sessions_are_forgotten_once_they_could_not_be_used_anyway(client,
     client.post("/accounts/logout/")
     ended = User.objects.get(pk=user.pk).ended_sessions
     assert len(ended) == 1 and "long-gone" not in ended
+
+
+def test_a_signed_out_copy_stays_ended_as_long_as_any_copy_could_last(client, signed_in):
+    """A copy used after the original may carry later "last seen" stamps than the device
+    that signed out: the entry outlives the latest end any copy could reach."""
+    user, *_ = signed_in
+    stamps = lifetime.read(client.session)
+    public_id = current_public_id(client.session)
+    client.post("/accounts/logout/")
+    until = User.objects.get(pk=user.pk).ended_sessions[public_id]
+    assert until >= stamps.signed_in_at + settings.SESSION_MAX_SECONDS
+
+
+def test_a_device_signed_out_from_elsewhere_shows_no_cart_to_a_copy(
+    client, session_backend, signed_in
+):
+    _, jam, copy, _ = signed_in
+    if session_backend == "cookie":
+        pytest.skip("a signed cookie carries its own cart: there is nothing on the server to hide")
+    other = Client()
+    sign_in(other)
+    other.post("/accounts/sessions/revoke-others/")
+
+    assert copy.get("/cart/summary/").json()["count"] == 0  # a page that never asks who

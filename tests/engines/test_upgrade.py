@@ -1,12 +1,14 @@
 """Sessions from before keys were hashed keep working across the upgrade."""
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.cache import KEY_PREFIX as LEGACY_CACHE_PREFIX
+from django.contrib.sessions.serializers import JSONSerializer
+from django.core import signing
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
@@ -63,14 +65,21 @@ def test_the_migration_hashes_stored_keys_and_keeps_ended_sessions_ended():
     old.get_model("sessions", "Session").objects.create(
         session_key=RAW_KEY, session_data=encoded, expire_date=in_an_hour()
     )
-    old.get_model("accounts", "SessionRecord").objects.create(
-        engine="db", session_key=RAW_KEY, expires_at=in_an_hour()
+    records = old.get_model("accounts", "SessionRecord").objects
+    records.create(engine="db", session_key=RAW_KEY, expires_at=in_an_hour())
+    # Signed out before: the row alone said so, which left a signed cookie's copies usable.
+    records.create(
+        engine="cookie",
+        user_id=user.pk,
+        public_id="out1",
+        expires_at=in_an_hour(),
+        ended_at=in_an_hour() - timedelta(hours=2),
     )
 
     call_command("migrate", verbosity=0)
 
-    assert SessionRecord.objects.get().key_digest == digest(RAW_KEY)
-    assert "x1" in User.objects.get().ended_sessions
+    assert SessionRecord.objects.get(engine="db").key_digest == digest(RAW_KEY)
+    assert {"x1", "out1"} <= set(User.objects.get().ended_sessions)
     assert acts_as(RAW_KEY, User.objects.get())
 
 
@@ -81,3 +90,30 @@ def signed_in_data_encoded(user_pk: int) -> str:
 
 def in_an_hour() -> datetime:
     return datetime.fromtimestamp(time.time() + 3600, tz=UTC)
+
+
+def signed_cookie_from(data: dict, seconds_ago: float) -> str:
+    """A session cookie as the cookie engine signed it `seconds_ago`."""
+    signer = signing.TimestampSigner(salt="django.contrib.sessions.backends.signed_cookies")
+    signer.timestamp = lambda: signing.b62_encode(int(time.time() - seconds_ago))
+    return signer.sign_object(data, serializer=JSONSerializer, compress=True)
+
+
+@pytest.mark.parametrize("session_backend", ["cookie"], indirect=True)
+def test_a_cookie_from_before_lifetimes_is_held_to_djangos_age(session_backend, db):
+    user = make_user()
+    assert acts_as(signed_cookie_from(signed_in_data(user), 60), user)
+    assert not acts_as(signed_cookie_from(signed_in_data(user), 15 * 86400), user)
+    guest = Client()
+    guest.cookies[settings.SESSION_COOKIE_NAME] = signed_cookie_from(
+        {"cart": {"7": [1, "2"]}}, 15 * 86400
+    )
+    assert guest.get("/cart/summary/").json()["count"] == 0
+
+
+@pytest.mark.parametrize("session_backend", ["cookie"], indirect=True)
+def test_a_cookie_from_before_lifetimes_lives_from_when_it_was_signed(session_backend, db):
+    """Not from its first request after the upgrade: an old copy gets no fresh lifetime."""
+    user = make_user()
+    data = {**signed_in_data(user), "_session_expiry": 0}  # signed in without "remember me"
+    assert not acts_as(signed_cookie_from(data, settings.SESSION_MAX_SECONDS + 60), user)

@@ -81,3 +81,10 @@ def test_a_cart_change_answered_in_json_is_never_stored(client, make_product):
 
 def test_catalog_pages_are_left_to_the_caches(client):
     assert not never_stored(client.get("/products/"))
+
+
+@pytest.mark.parametrize("page", ["/", "/products/"])
+def test_a_catalog_page_is_never_stored_for_someone_signed_in(client, page):
+    assert not never_stored(client.get(page))  # a guest's catalog may be cached
+    sign_in(client)
+    assert never_stored(client.get(page))  # it names them now: the back button must not show it
