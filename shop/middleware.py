@@ -1,6 +1,5 @@
-from importlib import import_module
-
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -10,27 +9,37 @@ from shop.sessions.outage import SESSIONS_UNAVAILABLE, SessionsUnavailable
 RETRY_AFTER_SECONDS = 5
 
 
-class SessionLockMiddleware:
-    """Runs each state-changing request on a session alone, from the moment the session is
-    read to the moment it is written, so concurrent changes all count. Sits before
-    SessionMiddleware; GET requests, which change nothing that matters, never wait.
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, changing each session one request at a time: Django
+    writes a whole session at the end of a request, so two changes at once would lose one.
 
-    When the session store cannot be reached (Redis down on the `redis` engine), a change is
-    refused with a 503 and a page is served as to a visitor without a session."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.store = import_module(settings.SESSION_ENGINE).SessionStore
+    A POST reads its session under the session's lock, in the same round trip (a row lock
+    taken by the SELECT itself, or one Redis script), and the write that ends the request
+    gives the lock up. GET requests never wait. When the store cannot be reached (Redis
+    down on the `redis` engine), a change is refused with a 503 and a page is served as to
+    a visitor without a session."""
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST":
-            return settled(request, self.get_response(request))
+            return settled(request, super().__call__(request))
         try:
-            with self.store.exclusive(request.COOKIES.get(settings.SESSION_COOKIE_NAME)):
-                response = self.get_response(request)
+            with self.SessionStore.changing():
+                response = super().__call__(request)
         except SessionsUnavailable:
             return sessions_unavailable(request)
         return settled(request, response)
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        if request.method == "POST":
+            request.session.hold()
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        finally:
+            if hasattr(request, "session"):
+                request.session.let_go()  # if the write did not release the lock already
 
 
 def settled(request: HttpRequest, response: HttpResponse) -> HttpResponse:

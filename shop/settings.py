@@ -79,8 +79,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "shop.no_store.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "shop.middleware.SessionLockMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "shop.middleware.SessionMiddleware",  # Django's, with one change at a time per session
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -6,9 +6,9 @@ instead of comparing engine names.
 """
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 
+from django.contrib.sessions.backends.base import UpdateError
 from django.db import DatabaseError, router, transaction
 from django.utils import timezone
 
@@ -73,15 +73,18 @@ class ShopStoreMixin:
         return True
 
     @classmethod
-    @contextmanager
-    def exclusive(cls, session_key: str | None) -> Iterator[None]:
-        """Keep other requests from writing this session until the block ends.
+    def changing(cls) -> AbstractContextManager:
+        """What a request that changes a session runs in (a database transaction, for
+        stores that lock a row until the end of the request)."""
+        return nullcontext()
 
-        Django writes a whole session at the end of each request, so two requests that
-        change it at once lose one change. A signed cookie has no server copy to guard.
-        Raises SessionsUnavailable when the store cannot be reached.
-        """
-        yield
+    def hold(self) -> None:
+        """Read the session now, and keep other requests from changing it until the write
+        that ends this request, or let_go(). A signed cookie has no server copy to guard.
+        Raises SessionsUnavailable when the store cannot be reached."""
+
+    def let_go(self) -> None:
+        """Give up the hold, if the write that ends the request did not."""
 
 
 class HashedRowsMixin(ShopStoreMixin):
@@ -98,9 +101,36 @@ class HashedRowsMixin(ShopStoreMixin):
         return self._live_rows(session_key).first() or self._forget_key()
 
     def _live_rows(self, session_key: str | None):
-        return self.model.objects.filter(
+        rows = self.model.objects.filter(
             session_key=digest(session_key or ""), expire_date__gt=timezone.now()
         )
+        # Held: the row is locked by the SELECT that reads it, until the request commits.
+        return rows.select_for_update() if self._held else rows
+
+    _held = False
+
+    @classmethod
+    def changing(cls) -> AbstractContextManager:
+        return transaction.atomic(using=router.db_for_write(cls.get_model_class()))
+
+    def hold(self) -> None:
+        self._held = True
+        if self.session_key:  # a new session has no row to lock yet
+            self._session_cache = self._load_row()
+
+    def _load_row(self) -> dict:
+        row = self._get_session_from_db()
+        return self.decode(row.session_data) if row else {}
+
+    def save(self, must_create: bool = False) -> None:
+        """An existing row is written with one UPDATE: no savepoint inside the request's
+        transaction (Django wraps its save in one), and no row means UpdateError as in Django."""
+        if must_create or self.session_key is None:
+            return super().save(must_create)
+        row = self.create_model_instance(self._get_session())
+        rows = self.model.objects.filter(session_key=row.session_key)
+        if not rows.update(session_data=row.session_data, expire_date=row.expire_date):
+            raise UpdateError
 
     def _forget_key(self) -> None:
         self._session_key = None  # not stored (or expired): the next save starts a new one
@@ -156,18 +186,6 @@ class HashedRowsMixin(ShopStoreMixin):
         except DatabaseError:
             return False
         return True
-
-    @classmethod
-    @contextmanager
-    def exclusive(cls, session_key: str | None) -> Iterator[None]:
-        if not session_key:
-            yield  # a new session: no stored row to guard yet
-            return
-        model = cls.get_model_class()
-        with transaction.atomic(using=router.db_for_write(model)):
-            rows = model.objects.select_for_update().filter(pk=digest(session_key))
-            list(rows.values_list("pk"))
-            yield
 
 
 class HashedCacheKeysMixin:

@@ -27,6 +27,12 @@ class SessionStore(HashedCacheKeysMixin, HashedRowsMixin, DjangoSessionStore):
         row = self._get_session_from_db()
         return self.decode(row.session_data) if row else {}
 
+    def save(self, must_create: bool = False) -> None:
+        creating = must_create or self.session_key is None
+        super().save(must_create)  # a new row: Django's cached_db save, which caches it too
+        if not creating:
+            self._cache.set(self.cache_key, self._session, self.get_expiry_age())
+
     # Django's versions of these reach the rows by the raw key: both places go by digest.
     def exists(self, session_key: str | None) -> bool:
         return bool(session_key) and (
