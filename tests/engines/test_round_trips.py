@@ -1,0 +1,116 @@
+"""Round trips on the wire for a signed-in shopper, against the stock twin: the same code on
+Django's own stores (tests/stock_twin/), without the per-session lock and the register.
+
+A round trip is a Redis command (a script or a pipeline is one), an SQL statement, and the
+BEGIN and COMMIT around each transaction. The shop locks each change and keeps a register,
+yet needs no more round trips than stock on any engine, and on Redis reads a session in
+one and changes it in two (stock: read, check, write).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+from django.test import Client, override_settings
+
+from shop.session_backends import session_settings
+from tests.accounts.helpers import make_user, sign_in
+from tests.cart.helpers import add
+from tests.conftest import REDIS_TEST_PREFIX
+from tests.services import REDIS_URL
+
+pytestmark = pytest.mark.django_db(transaction=True)  # real BEGIN and COMMIT, as in production
+
+STOCK_ENGINES = {
+    "cookie": "shop.sessions.signed_cookies",  # the shop's cookie store takes no lock anyway
+    "db": "tests.stock_twin.db",
+    "redis": "tests.stock_twin.cache",
+    "redis_db": "tests.stock_twin.cached_db",
+}
+SHOP_ONLY_MIDDLEWARE = {"accounts.middleware.SessionRegisterMiddleware"}
+# Redis round trips the shop needs, whatever stock needs: (read, write).
+REDIS_TRIPS = {"cookie": (0, 0), "db": (0, 0), "redis": (1, 2), "redis_db": (1, 1)}
+
+
+@dataclass(frozen=True)
+class Trips:
+    sql: int
+    transactions: int
+    redis: int
+
+    @property
+    def total(self) -> int:
+        return self.sql + 2 * self.transactions + self.redis  # BEGIN and COMMIT each
+
+
+def stock_twin(backend: str) -> override_settings:
+    middleware = [
+        "django.contrib.sessions.middleware.SessionMiddleware"
+        if name == "shop.middleware.SessionMiddleware"
+        else name
+        for name in settings.MIDDLEWARE
+        if name not in SHOP_ONLY_MIDDLEWARE
+    ]
+    stores = session_settings(backend, REDIS_URL, key_prefix=REDIS_TEST_PREFIX)
+    return override_settings(
+        **{**stores, "SESSION_ENGINE": STOCK_ENGINES[backend]}, MIDDLEWARE=middleware
+    )
+
+
+def count(request, redis_commands, monkeypatch) -> Trips:
+    statements: list[str] = []
+    commits: list[bool] = []
+
+    def counted(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    wrapper = type(connections["default"])
+    commit = wrapper._commit
+    monkeypatch.setattr(wrapper, "_commit", lambda db: (commits.append(True), commit(db))[1])
+    redis_commands.clear()
+    with connection.execute_wrapper(counted):
+        response = request()
+    monkeypatch.setattr(wrapper, "_commit", commit)
+    assert response.status_code in (200, 302)
+    return Trips(len(statements), len(commits), len(redis_commands))
+
+
+def shopper_trips(name, make_product, redis_commands, monkeypatch) -> tuple[Trips, Trips]:
+    """A signed-in shopper with a line in the cart: its cart page, and a quantity change."""
+    jam = make_product(stock=50)
+    client = Client()
+    make_user(name)
+    sign_in(client, name)
+    add(client, jam, "1")
+    client.get("/cart/")  # first-visit bookkeeping, and the scripts Redis has now seen
+    client.post(f"/cart/update/{jam.id}/", {"quantity": "3"})
+    read = count(lambda: client.get("/cart/"), redis_commands, monkeypatch)
+    write = count(
+        lambda: client.post(f"/cart/update/{jam.id}/", {"quantity": "2"}),
+        redis_commands,
+        monkeypatch,
+    )
+    return read, write
+
+
+def test_the_shop_needs_no_more_round_trips_than_stock(
+    session_backend, make_product, redis_commands, monkeypatch
+):
+    shop_read, shop_write = shopper_trips("ada", make_product, redis_commands, monkeypatch)
+    with stock_twin(session_backend):
+        stock_read, stock_write = shopper_trips("bob", make_product, redis_commands, monkeypatch)
+
+    assert (shop_read.redis, shop_write.redis) == REDIS_TRIPS[session_backend]
+    assert shop_read.total <= stock_read.total, (shop_read, stock_read)
+    assert shop_write.total <= stock_write.total, (shop_write, stock_write)
+
+
+def test_a_change_runs_in_one_transaction_without_savepoints(
+    session_backend, make_product, redis_commands, monkeypatch
+):
+    if session_backend not in ("db", "redis_db"):
+        pytest.skip("only the database engines lock the session's row for a change")
+    _, write = shopper_trips("ada", make_product, redis_commands, monkeypatch)
+    assert write.transactions == 1
