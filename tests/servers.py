@@ -74,6 +74,10 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
         sys.executable, "-m", "gunicorn", "shop.wsgi",
         "--bind", url.removeprefix("http://"),
         "--workers", str(workers),
+        # Chromium talks to gunicorn directly, with no nginx to buffer, and may open a socket
+        # it sends nothing on for a while: with threads, such a socket holds one thread, not a
+        # whole worker, so a page never waits behind it.
+        "--threads", "4",
         "--timeout", "30",
         "--graceful-timeout", "5",
         "--access-logfile", "-",

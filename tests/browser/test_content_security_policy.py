@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.browser.steps import PRODUCT, add_to_cart, open_product_by_search
+from tests.browser.steps import PRODUCT, add_to_cart, admin_sign_in, open_product_by_search
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +31,6 @@ def record_errors(page: Page) -> list[str]:
     page.on("console", keep)
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     return errors
-
-
-def admin_sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_no_page_breaks_the_policy(new_page: Callable[[], Page], staff) -> None:

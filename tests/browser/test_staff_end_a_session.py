@@ -6,7 +6,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.steps import PRODUCT, add_to_cart, cart_count, open_product_by_search, sign_in
+from tests.browser.steps import (
+    PRODUCT,
+    add_to_cart,
+    admin_sign_in,
+    cart_count,
+    open_product_by_search,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -18,14 +25,6 @@ def session_cookie(page: Page) -> str:
     """The sessionid cookie's value: the session key on server-side engines, the signed
     session itself on the cookie engine."""
     return next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
-
-
-def admin_sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_staff_end_a_signed_in_shoppers_session(new_page, site, staff, shopper, screenshot) -> None:
