@@ -113,7 +113,10 @@ def activity_interval() -> int:
 
 def keep_alive(session, now: float | None = None) -> None:
     """At the end of a request: stamp "last seen" when due, and write down the lifetime of a
-    session signed in before lifetimes existed."""
+    session signed in before lifetimes existed. A session the request never read is left
+    unread: loading it here would cost a store round trip for nothing."""
+    if not session.accessed:
+        return
     now = time.time() if now is None else now
     stamps = of(session, now)
     if stamps is None or stamps.end_reason(now) is not None:

@@ -123,3 +123,18 @@ def test_checking_how_a_session_ended_adds_no_query_or_round_trip(
     user.save(update_fields=["ended_sessions", "sessions_valid_after"])
     client.get("/cart/")
     assert_register_adds_nothing(client, product, redis_commands)
+
+
+def test_a_request_that_never_reads_the_session_does_not_load_it(
+    shopper, session_backend, redis_commands
+):
+    """Health checks and images carry the cookie too: the end-of-request bookkeeping must
+    not read a session the view left alone."""
+    client, _ = shopper
+    make_user()
+    sign_in(client)
+    client.get("/cart/")
+    statements, round_trips = cost(client, "/healthz", redis_commands)
+    session_reads = [s for s in statements if "django_session" in s and "'healthz'" not in s]
+    assert not session_reads
+    assert round_trips == (1 if session_backend in ("redis", "redis_db") else 0)  # the ping
