@@ -56,10 +56,18 @@ def end_sessions(records) -> int:
     if not records:
         return 0
     with transaction.atomic():
-        SessionRecord.objects.filter(pk__in=[r.pk for r in records]).update(ended_at=timezone.now())
+        mark_ended(records)
         for user_id in {r.user_id for r in records if r.user_id}:
             until = int(time.time()) + lifetime.longest_seconds()  # however fresh a copy is
             remember_ended(user_id, {r.public_id: until for r in records if r.user_id == user_id})
+    return clear_from_stores(records)
+
+
+def mark_ended(records: list[SessionRecord]) -> None:
+    SessionRecord.objects.filter(pk__in=[r.pk for r in records]).update(ended_at=timezone.now())
+
+
+def clear_from_stores(records: list[SessionRecord]) -> int:
     for record in records:
         clear_from_store(record)
     return len(records)
@@ -130,10 +138,8 @@ def end_all_sessions(user) -> int:
             sessions_valid_after=timezone.now(), ended_sessions={}
         )
         records = list(SessionRecord.objects.active().filter(user=user))
-        SessionRecord.objects.filter(pk__in=[r.pk for r in records]).update(ended_at=timezone.now())
-    for record in records:
-        clear_from_store(record)
-    return len(records)
+        mark_ended(records)
+    return clear_from_stores(records)
 
 
 def ended_as_guest(request) -> bool:
