@@ -74,18 +74,21 @@ def clear_from_stores(records: list[SessionRecord]) -> int:
 
 
 def remember_ended(user_id: int, ended: dict[str, int]) -> None:
-    user = User.objects.select_for_update().only("ended_sessions", "sessions_valid_after")
-    user = user.get(pk=user_id)
-    now = time.time()
-    still_usable = {
-        public_id: until
-        for public_id, until in {**user.ended_sessions, **ended}.items()
-        if until > now
-    }
-    if len(still_usable) > ENDED_KEPT:
-        user.sessions_valid_after, still_usable = timezone.now(), {}
-    user.ended_sessions = still_usable
-    user.save(update_fields=["ended_sessions", "sessions_valid_after"])
+    # A transaction of its own where the request has none (cookie, redis): the row lock
+    # needs one. Inside the request's transaction (db engines), no savepoint.
+    with transaction.atomic(savepoint=False):
+        user = User.objects.select_for_update().only("ended_sessions", "sessions_valid_after")
+        user = user.get(pk=user_id)
+        now = time.time()
+        still_usable = {
+            public_id: until
+            for public_id, until in {**user.ended_sessions, **ended}.items()
+            if until > now
+        }
+        if len(still_usable) > ENDED_KEPT:
+            user.sessions_valid_after, still_usable = timezone.now(), {}
+        user.ended_sessions = still_usable
+        user.save(update_fields=["ended_sessions", "sessions_valid_after"])
 
 
 def clear_from_store(record: SessionRecord) -> None:

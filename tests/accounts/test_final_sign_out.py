@@ -150,3 +150,22 @@ def test_a_device_signed_out_from_elsewhere_shows_no_cart_to_a_copy(
     other.post("/accounts/sessions/revoke-others/")
 
     assert copy.get("/cart/summary/").json()["count"] == 0  # a page that never asks who
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit between statements, as in production
+def test_every_way_of_ending_a_session_works_outside_a_test_transaction(session_backend):
+    """A row lock taken with no transaction open fails on PostgreSQL (SQLite ignores it),
+    and engines other than db and redis_db run a sign-out with none open."""
+    make_user()
+    phone, laptop, tablet = Client(), Client(), Client()
+    for device in (phone, laptop, tablet):
+        sign_in(device)
+    phone_id = current_public_id(phone.session)
+
+    assert laptop.post(f"/accounts/sessions/{phone_id}/revoke/").status_code == 302
+    assert laptop.post("/accounts/sessions/revoke-others/").status_code == 302
+    assert laptop.post("/accounts/logout/").status_code == 302
+
+    assert User.objects.get().ended_sessions.keys() >= {phone_id}
+    for device in (phone, laptop, tablet):
+        assert device.get("/accounts/sessions/").status_code == 302  # to sign in
