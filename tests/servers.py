@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ CREATE_SHOPPER = (
 )
 
 
-def manage(env: dict[str, str], *args: str) -> None:
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run a manage.py command; return what it printed."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -33,6 +35,7 @@ def manage(env: dict[str, str], *args: str) -> None:
     )
     if result.returncode != 0:
         pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
 
 
 def free_port() -> int:
@@ -66,9 +69,24 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int  # gunicorn's master process
+
+
 @contextmanager
 def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
     """Serve shop.wsgi on a free port of 127.0.0.1 and yield its URL; stop it by its PID."""
+    with gunicorn_server(env, log, workers) as server:
+        yield server.url
+
+
+@contextmanager
+def gunicorn_server(
+    env: dict[str, str], log: Path, workers: int = 2, access_log: bool = True
+) -> Iterator[Server]:
+    """Serve shop.wsgi on a free port of 127.0.0.1; stop it by its PID."""
     url = f"http://127.0.0.1:{free_port()}"
     command = [
         sys.executable, "-m", "gunicorn", "shop.wsgi",
@@ -80,7 +98,7 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
         "--threads", "4",
         "--timeout", "30",
         "--graceful-timeout", "5",
-        "--access-logfile", "-",
+        *(["--access-logfile", "-"] if access_log else []),
     ]  # fmt: skip
     with log.open("wb") as output:
         server = subprocess.Popen(
@@ -88,6 +106,6 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
         )
     try:
         wait_until_serving(url, server, log)
-        yield url
+        yield Server(url, server.pid)
     finally:
         stop(server)

@@ -19,16 +19,10 @@ from tests.accounts.helpers import make_user, sign_in
 from tests.cart.helpers import add
 from tests.conftest import REDIS_TEST_PREFIX
 from tests.services import REDIS_URL
+from tests.stock_twin import twin_sessions
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real BEGIN and COMMIT, as in production
 
-STOCK_ENGINES = {
-    "cookie": "shop.sessions.signed_cookies",  # the shop's cookie store takes no lock anyway
-    "db": "tests.stock_twin.db",
-    "redis": "tests.stock_twin.cache",
-    "redis_db": "tests.stock_twin.cached_db",
-}
-SHOP_ONLY_MIDDLEWARE = {"accounts.middleware.SessionRegisterMiddleware"}
 # Redis round trips the shop needs, whatever stock needs: (read, write).
 REDIS_TRIPS = {"cookie": (0, 0), "db": (0, 0), "redis": (1, 2), "redis_db": (1, 1)}
 
@@ -45,17 +39,8 @@ class Trips:
 
 
 def stock_twin(backend: str) -> override_settings:
-    middleware = [
-        "django.contrib.sessions.middleware.SessionMiddleware"
-        if name == "shop.middleware.SessionMiddleware"
-        else name
-        for name in settings.MIDDLEWARE
-        if name not in SHOP_ONLY_MIDDLEWARE
-    ]
     stores = session_settings(backend, REDIS_URL, key_prefix=REDIS_TEST_PREFIX)
-    return override_settings(
-        **{**stores, "SESSION_ENGINE": STOCK_ENGINES[backend]}, MIDDLEWARE=middleware
-    )
+    return override_settings(**{**stores, **twin_sessions("stock", backend, settings.MIDDLEWARE)})
 
 
 def count(request, redis_commands, monkeypatch) -> Trips:

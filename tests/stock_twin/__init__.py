@@ -1,3 +1,48 @@
-"""The stock twin's session stores: Django's own, keyed by the raw key, with no lock, given
-only what the shop's code asks of any store (ShopStoreMixin), so the same code runs on them.
-Benchmarks and round-trip tests compare the shop against them."""
+"""Twins of the shop for comparison: the same code on other session stores, without the
+shop's per-session lock and register. The stock twin runs Django's own stores (keyed by the
+raw key); the peers run the packages people install instead (django-user-sessions,
+django-qsessions). Each store is given only what the shop's code asks of any store
+(ShopStoreMixin). Benchmarks and round-trip tests compare the shop against them."""
+
+SHOP_SESSION_MIDDLEWARE = "shop.middleware.SessionMiddleware"
+SHOP_ONLY_MIDDLEWARE = {"accounts.middleware.SessionRegisterMiddleware"}
+DJANGO_SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
+
+STOCK_ENGINES = {
+    "cookie": "shop.sessions.signed_cookies",  # the shop's cookie store takes no lock anyway
+    "db": "tests.stock_twin.db",
+    "redis": "tests.stock_twin.cache",
+    "redis_db": "tests.stock_twin.cached_db",
+}
+# Peers keep sessions in the database only: (store, middleware, app).
+PEERS = {
+    "user_sessions": (
+        "tests.stock_twin.user_sessions",
+        "user_sessions.middleware.SessionMiddleware",
+        "user_sessions",
+    ),
+    "qsessions": (
+        "tests.stock_twin.qsessions",
+        "qsessions.middleware.SessionMiddleware",
+        "qsessions",
+    ),
+}
+TWINS = ("shop", "stock", *PEERS)
+
+
+def twin_sessions(twin: str, backend: str, middleware: list[str]) -> dict:
+    """SESSION_ENGINE and MIDDLEWARE for one twin of the shop on one engine."""
+    if twin == "shop":
+        return {"SESSION_ENGINE": None, "MIDDLEWARE": middleware}
+    if twin == "stock":
+        engine, session_middleware = STOCK_ENGINES[backend], DJANGO_SESSION_MIDDLEWARE
+    elif backend == "db":
+        engine, session_middleware, _ = PEERS[twin]
+    else:
+        raise ValueError(f"{twin} keeps sessions in the database only, not on {backend}")
+    swapped = [
+        session_middleware if name == SHOP_SESSION_MIDDLEWARE else name
+        for name in middleware
+        if name not in SHOP_ONLY_MIDDLEWARE
+    ]
+    return {"SESSION_ENGINE": engine, "MIDDLEWARE": swapped}

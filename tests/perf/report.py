@@ -1,0 +1,228 @@
+"""The engine benchmark's results as the README, the /state/ page and people read them:
+engines.json (everything measured), engines.md (the tables) and engines.png (the chart)."""
+
+import json
+import statistics
+from pathlib import Path
+
+DATABASE_NAMES = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
+TWIN_NAMES = {
+    "shop": "the shop",
+    "stock": "stock Django",
+    "user_sessions": "django-user-sessions",
+    "qsessions": "django-qsessions",
+    "baseline": "no session (baseline)",
+}
+READ_STEP, WRITE_STEP = "7 cart signed in (read)", "8 quantity (write)"
+
+
+def write(results: dict, out: Path) -> None:
+    (out / "engines.json").write_text(json.dumps(results, indent=1) + "\n")
+    (out / "engines.md").write_text(markdown(results))
+    chart(results, out / "engines.png")
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """Median, lowest, highest."""
+    return statistics.median(values), min(values), max(values)
+
+
+def ratios(shop: list, other: list, faster_is_higher: bool = True) -> list[float]:
+    """Round by round, how many times faster the shop is than the other server."""
+    pairs = [(a, b) for a, b in zip(shop, other, strict=True) if a and b]
+    return [a / b if faster_is_higher else b / a for a, b in pairs]
+
+
+def ratio_text(values: list[float]) -> str:
+    if not values:
+        return "–"
+    middle, low, high = spread(values)
+    return f"**{middle:.2f}×** ({low:.2f}–{high:.2f})"
+
+
+def find(results: dict, database: str, backend: str, twin: str) -> dict | None:
+    return next(
+        (
+            v
+            for v in results["variants"]
+            if (v["database"], v["backend"], v["twin"]) == (database, backend, twin)
+        ),  # noqa: E501
+        None,
+    )
+
+
+def headline(results: dict) -> list[dict]:
+    """Per engine and database: the shop's speed as a multiple of stock's, round by round."""
+    rows = []
+    for shop in (v for v in results["variants"] if v["twin"] == "shop"):
+        stock = find(results, shop["database"], shop["backend"], "stock")
+        if stock is None:
+            continue
+        rows.append({
+            "database": shop["database"], "backend": shop["backend"],
+            "journey": ratios(shop["per_second"], stock["per_second"]),
+            "read": ratios(shop["read_ms"], stock["read_ms"], faster_is_higher=False),
+            "write": ratios(shop["write_ms"], stock["write_ms"], faster_is_higher=False),
+            "kept": (shop["kept"], stock["kept"]),
+        })  # fmt: skip
+    return rows
+
+
+def trips_text(trips: dict[str, int] | None) -> str:
+    """Database round trips (statements, and a BEGIN and COMMIT per transaction), Redis."""
+    if not trips:
+        return "–"
+    return f"{trips['sql'] + 2 * trips['transactions']}, {trips['redis']}"
+
+
+def kept_text(kept: list[int]) -> str:
+    made, kept_count = kept
+    return f"{kept_count}/{made} ({100 * kept_count / made:.0f}%)" if made else "–"
+
+
+def memory_text(variant: dict) -> str:
+    if len(variant["memory"]) < 2:
+        return "–"
+    start, end = (m / 2**20 for m in variant["memory"])
+    growth = 100 * (end - start) / start
+    return f"{start:.0f} → {end:.0f} MiB ({growth:+.1f}%, {variant['served']:,} req)"
+
+
+# --- the Markdown --------------------------------------------------------------------------
+
+
+def markdown(results: dict) -> str:
+    about, settings = results["about"], results["settings"]
+    lines = [
+        "# What each session engine costs",
+        "",
+        f"Measured {about['date']} on {about['machine']}; {about['software']}; {about['load']}.",
+        "",
+        f"`{settings['command']}`: every server under gunicorn (2 workers × 4 threads, "
+        f"`DJANGO_DEBUG=0`), {settings['rounds']} rounds that take the servers in turn, each "
+        f"round {settings['seconds']:g} s unpaced ({settings['users']} locust users) and "
+        f"{settings['seconds']:g} s at {settings['rate']:g} requests a second for latency. "
+        "The journey: home → list → product → add → cart → sign in → cart → change quantity → "
+        "remove → sign out, each visit a new visitor.",
+        "",
+        "## The shop against stock Django",
+        "",
+        "How many times faster the shop is than its stock twin (Django's own stores, no lock, "
+        "no register), round by round: median (lowest–highest). Above 1.00× the shop is faster. "
+        "Read: the signed-in cart page; write: a quantity change; both p50 at the fixed rate.",
+        "",
+        "| engine | database | journey, requests/s | read | write | concurrent cart changes kept: shop / stock |",  # noqa: E501
+        "|---|---|--:|--:|--:|---|",
+    ]
+    for row in headline(results):
+        shop_kept, stock_kept = row["kept"]
+        lines.append(
+            f"| `{row['backend']}` | {DATABASE_NAMES[row['database']]} "
+            f"| {ratio_text(row['journey'])} "
+            f"| {ratio_text(row['read'])} | {ratio_text(row['write'])} "
+            f"| {kept_text(shop_kept)} / {kept_text(stock_kept)} |"
+        )
+    lines += ["", "## Every server", "", *server_table(results), "", *notes(results), ""]
+    return "\n".join(lines)
+
+
+def server_table(results: dict) -> list[str]:
+    rate = results["settings"]["rate"]
+    lines = [
+        f"| engine | database | sessions by | requests/s | p50 / p95 / p99 ms at {rate:g}/s "
+        "| round trips read; write (database, Redis) | session cookie | worker memory |",
+        "|---|---|---|--:|--:|---|--:|---|",
+    ]
+    for v in results["variants"]:
+        rps, low, high = spread(v["per_second"])
+        p = {
+            k: statistics.median(run[k] for run in v["percentiles"]) for k in ("50%", "95%", "99%")
+        }
+        trips = v["trips"]
+        lines.append(
+            f"| `{v['backend']}` | {DATABASE_NAMES[v['database']]} | {TWIN_NAMES[v['twin']]} "
+            f"| {rps:.0f} ({low:.0f}–{high:.0f}) "
+            f"| {p['50%']:.0f} / {p['95%']:.0f} / {p['99%']:.0f} "
+            f"| {trips_text(trips.get(READ_STEP))}; {trips_text(trips.get(WRITE_STEP))} "
+            f"| {v['cookie_bytes'] or '–'} B | {memory_text(v)} |"
+        )
+    return lines
+
+
+def notes(results: dict) -> list[str]:
+    failed = [v for v in results["variants"] if v["failures"]]
+    lines = [
+        "Round trips: SQL statements plus a BEGIN and a COMMIT per transaction, then Redis "
+        "commands (a script or a pipeline is one), counted by the server for one signed-in "
+        "shopper. Cookie: the session cookie that shopper sends with one cart line. Memory: "
+        "the largest worker's resident size after warm-up and after the requests shown. "
+        "Concurrent cart changes: "
+        f"{results['settings']['threads']} threads adding to one session at once, as tabs of "
+        "one browser do; a cookie session keeps whatever response came back last.",
+    ]
+    if failed:
+        lines += ["", "Failed requests: " + ", ".join(
+            f"{v['backend']} {v['database']} {v['twin']}: {v['failures']}" for v in failed
+        )]  # fmt: skip
+    return lines
+
+
+# --- the chart -----------------------------------------------------------------------------
+
+TWIN_COLOURS = {
+    "shop": "#2f6f4f",
+    "stock": "#b0b7bf",
+    "user_sessions": "#d9a441",
+    "qsessions": "#8a6bb8",
+    "baseline": "#e4e1d6",
+}
+
+
+def chart(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    variants = [v for v in results["variants"]]
+    groups = list(dict.fromkeys((v["backend"], v["database"]) for v in variants))
+    figure, (speed, latency) = pyplot.subplots(2, 1, figsize=(10, 7.5), sharex=True)
+    width = 0.8 / max(
+        len([v for v in variants if (v["backend"], v["database"]) == g]) for g in groups
+    )
+    for index, group in enumerate(groups):
+        members = [v for v in variants if (v["backend"], v["database"]) == group]
+        for offset, v in enumerate(members):
+            x = index + (offset - (len(members) - 1) / 2) * width
+            middle, low, high = spread(v["per_second"])
+            colour = TWIN_COLOURS[v["twin"]]
+            speed.bar(
+                x,
+                middle,
+                width,
+                yerr=[[middle - low], [high - middle]],
+                color=colour,
+                edgecolor="#333",
+                linewidth=0.5,
+                label=TWIN_NAMES[v["twin"]],
+                capsize=2,
+            )
+            p95 = statistics.median(run["95%"] for run in v["percentiles"])
+            latency.bar(x, p95, width, color=colour, edgecolor="#333", linewidth=0.5)
+    handles, labels = speed.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    speed.legend(unique.values(), unique.keys(), fontsize=8, ncols=3, loc="upper right")
+    speed.set_ylabel("journey requests per second\n(higher is better)")
+    latency.set_ylabel(f"p95 ms at {results['settings']['rate']:g} req/s\n(lower is better)")
+    latency.set_xticks(range(len(groups)))
+    latency.set_xticklabels([f"{b}\n{DATABASE_NAMES[d]}" for b, d in groups])
+    about = results["about"]
+    figure.suptitle(
+        f"What each session engine costs — {about['date']}\n{about['machine']}", fontsize=10
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=90)
+    pyplot.close(figure)
