@@ -8,9 +8,10 @@ instead of comparing engine names.
 import hashlib
 from contextlib import AbstractContextManager, nullcontext
 
-from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.db import DatabaseError, router, transaction
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from shop.sessions import lifetime
 
@@ -87,7 +88,16 @@ class ShopStoreMixin:
         """Give up the hold, if the write that ends the request did not."""
 
 
-class HashedRowsMixin(ShopStoreMixin):
+class NewKeysUnlookedMixin:
+    """The shop's server-side stores take a new key without looking it up first, as Django
+    does: a new session is saved with must_create (SET NX, INSERT), which refuses a
+    duplicate of a 165-bit random key anyway, so the lookup only cost a round trip."""
+
+    def _get_new_session_key(self) -> str:
+        return get_random_string(32, VALID_KEY_CHARS)
+
+
+class HashedRowsMixin(NewKeysUnlookedMixin, ShopStoreMixin):
     """db and cached_db: django_session rows keyed by the key's digest, and a row lock on
     the stored session held by a transaction for changes."""
 
@@ -188,7 +198,7 @@ class HashedRowsMixin(ShopStoreMixin):
         return True
 
 
-class HashedCacheKeysMixin:
+class HashedCacheKeysMixin(NewKeysUnlookedMixin):
     """redis and redis_db: cache entries named by the key's digest. The digest sits in
     braces, Redis Cluster's hash tag, so a session's entry and its lock share one slot."""
 
