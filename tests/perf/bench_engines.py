@@ -66,6 +66,7 @@ class Variant:
     master_pid: int = 0
     loads: list[load.Load] = field(default_factory=list)  # unpaced, one per round
     paced: list[load.Load] = field(default_factory=list)  # at the fixed rate, one per round
+    cpu_ms: list[float] = field(default_factory=list)  # workers' CPU per request, unpaced
     memory: list[int] = field(default_factory=list)  # bytes: after warm-up, at the end
     served: int = 0  # requests between the two memory readings
     kept: tuple[int, int] = (0, 0)  # concurrent cart changes: made, kept
@@ -74,6 +75,10 @@ class Variant:
     @property
     def name(self) -> str:
         return f"{self.database} {self.backend} {self.twin}"
+
+    @property
+    def failed(self) -> int:
+        return sum(run.failures for run in self.loads + self.paced)
 
     @property
     def user_class(self) -> str:
@@ -202,14 +207,18 @@ def warm_up(variant: Variant, env: dict[str, str], args: argparse.Namespace) -> 
 
 
 def one_round(variant: Variant, env: dict[str, str], args: argparse.Namespace) -> None:
+    cpu_before = load.worker_cpu_seconds(variant.master_pid)
     unpaced = load.run_locust(variant.url, variant.user_class, env, args.users, args.seconds, 0)
+    cpu = load.worker_cpu_seconds(variant.master_pid) - cpu_before
+    variant.cpu_ms.append(1000 * cpu / unpaced.requests)
     pace = args.rate / args.users
     paced = load.run_locust(variant.url, variant.user_class, env, args.users, args.seconds, pace)
     variant.loads.append(unpaced)
     variant.paced.append(paced)
     variant.served += unpaced.requests + paced.requests
     progress(
-        f"  {variant.name}: {unpaced.per_second:.0f} req/s; at {args.rate:g} req/s "
+        f"  {variant.name}: {unpaced.per_second:.0f} req/s, {variant.cpu_ms[-1]:.1f} CPU ms "
+        f"each; at {args.rate:g} req/s "
         f"p50 {paced.percentiles['50%']:.0f} ms, p99 {paced.percentiles['99%']:.0f} ms"
         + (
             f"; {unpaced.failures + paced.failures} failed"
@@ -309,7 +318,20 @@ def main(argv: list[str] | None = None) -> int:
     }
     report.write(results, args.out)
     progress(f"wrote {args.out}/engines.md, engines.json, engines.png")
-    return 0
+    return report_problems(found)
+
+
+def report_problems(found: list[Variant]) -> int:
+    """Exit status 1 when a request failed or the shop lost a concurrent cart change."""
+    problems = [f"{v.name}: {v.failed} requests failed" for v in found if v.failed]
+    problems += [
+        f"{v.name}: kept {v.kept[1]} of {v.kept[0]} concurrent cart changes"
+        for v in found
+        if v.twin == "shop" and v.backend != "cookie" and v.kept[1] != v.kept[0]
+    ]
+    for problem in problems:
+        progress(f"PROBLEM {problem}")
+    return 1 if problems else 0
 
 
 def settings_of(args: argparse.Namespace) -> dict:
@@ -325,7 +347,8 @@ def summary(variant: Variant) -> dict:
     return {
         "database": variant.database, "backend": variant.backend, "twin": variant.twin,
         "per_second": [run.per_second for run in variant.loads],
-        "failures": sum(run.failures for run in variant.loads + variant.paced),
+        "cpu_ms": variant.cpu_ms,
+        "failures": variant.failed,
         "percentiles": [run.percentiles for run in variant.paced],
         "read_ms": [run.step_median(load.READS) for run in variant.paced],
         "write_ms": [run.step_median(load.WRITES) for run in variant.paced],

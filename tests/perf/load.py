@@ -107,6 +107,12 @@ def read_stats(entries: list[dict]) -> Load:
     )
 
 
+def worker_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user and system) the gunicorn workers have used so far."""
+    times = [worker.cpu_times() for worker in psutil.Process(master_pid).children()]
+    return sum(t.user + t.system for t in times)
+
+
 def worker_memory(master_pid: int) -> int:
     """Resident bytes of the gunicorn worker that holds the most."""
     workers = psutil.Process(master_pid).children()

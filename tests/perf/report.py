@@ -64,6 +64,7 @@ def headline(results: dict) -> list[dict]:
         rows.append({
             "database": shop["database"], "backend": shop["backend"],
             "journey": ratios(shop["per_second"], stock["per_second"]),
+            "cpu": ratios(shop["cpu_ms"], stock["cpu_ms"], faster_is_higher=False),
             "read": ratios(shop["read_ms"], stock["read_ms"], faster_is_higher=False),
             "write": ratios(shop["write_ms"], stock["write_ms"], faster_is_higher=False),
             "kept": (shop["kept"], stock["kept"]),
@@ -112,16 +113,19 @@ def markdown(results: dict) -> str:
         "",
         "How many times faster the shop is than its stock twin (Django's own stores, no lock, "
         "no register), round by round: median (lowest–highest). Above 1.00× the shop is faster. "
-        "Read: the signed-in cart page; write: a quantity change; both p50 at the fixed rate.",
+        "Journey: requests a second, unpaced; server CPU: the workers' CPU time per request "
+        "(stock's over the shop's), the steadier figure on a shared machine; read: the "
+        "signed-in cart page; write: a quantity change; both p50 at the fixed rate.",
         "",
-        "| engine | database | journey, requests/s | read | write | concurrent cart changes kept: shop / stock |",  # noqa: E501
-        "|---|---|--:|--:|--:|---|",
+        "| engine | database | journey, requests/s | server CPU per request | read | write "
+        "| concurrent cart changes kept: shop / stock |",
+        "|---|---|--:|--:|--:|--:|---|",
     ]
     for row in headline(results):
         shop_kept, stock_kept = row["kept"]
         lines.append(
             f"| `{row['backend']}` | {DATABASE_NAMES[row['database']]} "
-            f"| {ratio_text(row['journey'])} "
+            f"| {ratio_text(row['journey'])} | {ratio_text(row['cpu'])} "
             f"| {ratio_text(row['read'])} | {ratio_text(row['write'])} "
             f"| {kept_text(shop_kept)} / {kept_text(stock_kept)} |"
         )
@@ -132,9 +136,10 @@ def markdown(results: dict) -> str:
 def server_table(results: dict) -> list[str]:
     rate = results["settings"]["rate"]
     lines = [
-        f"| engine | database | sessions by | requests/s | p50 / p95 / p99 ms at {rate:g}/s "
+        f"| engine | database | sessions by | requests/s | CPU ms per request "
+        f"| p50 / p95 / p99 ms at {rate:g}/s "
         "| round trips read; write (database, Redis) | session cookie | worker memory |",
-        "|---|---|---|--:|--:|---|--:|---|",
+        "|---|---|---|--:|--:|--:|---|--:|---|",
     ]
     for v in results["variants"]:
         rps, low, high = spread(v["per_second"])
@@ -144,7 +149,7 @@ def server_table(results: dict) -> list[str]:
         trips = v["trips"]
         lines.append(
             f"| `{v['backend']}` | {DATABASE_NAMES[v['database']]} | {TWIN_NAMES[v['twin']]} "
-            f"| {rps:.0f} ({low:.0f}–{high:.0f}) "
+            f"| {rps:.0f} ({low:.0f}–{high:.0f}) | {statistics.median(v['cpu_ms']):.1f} "
             f"| {p['50%']:.0f} / {p['95%']:.0f} / {p['99%']:.0f} "
             f"| {trips_text(trips.get(READ_STEP))}; {trips_text(trips.get(WRITE_STEP))} "
             f"| {v['cookie_bytes'] or '–'} B | {memory_text(v)} |"
