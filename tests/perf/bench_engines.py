@@ -67,6 +67,8 @@ class Variant:
     loads: list[load.Load] = field(default_factory=list)  # unpaced, one per round
     paced: list[load.Load] = field(default_factory=list)  # at the fixed rate, one per round
     cpu_ms: list[float] = field(default_factory=list)  # workers' CPU per request, unpaced
+    code_ms: list[dict] = field(default_factory=list)  # in-process CPU ms per step, per round
+    env: dict[str, str] = field(default_factory=dict)  # the server's environment
     memory: list[int] = field(default_factory=list)  # bytes: after warm-up, at the end
     served: int = 0  # requests between the two memory readings
     kept: tuple[int, int] = (0, 0)  # concurrent cart changes: made, kept
@@ -104,6 +106,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "memory is read again (the shop's own servers only)",
     )  # fmt: skip
     parser.add_argument("--threads", type=int, default=8, help="concurrent cart changes")
+    parser.add_argument(
+        "--journeys", type=int, default=30, help="in-process journeys per server and round"
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="where the results go")
     parser.add_argument(
         "--postgres-url",
@@ -121,7 +126,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.smoke:
         args.databases, args.rounds, args.seconds, args.soak = ["sqlite"], 1, 2, 0
-        args.rate, args.threads = 10, 4
+        args.rate, args.threads, args.journeys = 10, 4, 3
     for url in (args.postgres_url, args.redis_url):
         if urlsplit(url).hostname not in LOCAL_HOSTS:
             parser.error(f"the benchmark only talks to local services, not {url}")
@@ -180,6 +185,7 @@ def prepare(database: str, args: argparse.Namespace, folder: Path) -> dict[str, 
         "BENCH_PASSWORD": PASSWORD,
         "BENCH_SHOPPERS": str(SHOPPERS),
         "BENCH_COUNT": str(PRODUCTS),
+        "BENCH_CPU_SHOPPER": f"shopper-{SHOPPERS - 2}",  # locust's are the first ones
     }
     for twin in ("shop", *PEERS):  # each peer's app and tables come with its own settings
         manage({**env, "BENCH_TWIN": twin}, "migrate", "--noinput")
@@ -192,6 +198,7 @@ def prepare(database: str, args: argparse.Namespace, folder: Path) -> dict[str, 
 def start(variant: Variant, env: dict[str, str], folder: Path, servers: ExitStack) -> None:
     twin = "shop" if variant.twin == "baseline" else variant.twin
     server_env = {**env, "SESSION_BACKEND": variant.backend, "BENCH_TWIN": twin}
+    variant.env = server_env
     log = folder / f"{variant.name.replace(' ', '-')}.log"
     server = servers.enter_context(gunicorn_server(server_env, log, access_log=False))
     variant.url, variant.master_pid = server.url, server.pid
@@ -215,6 +222,8 @@ def one_round(variant: Variant, env: dict[str, str], args: argparse.Namespace) -
     paced = load.run_locust(variant.url, variant.user_class, env, args.users, args.seconds, pace)
     variant.loads.append(unpaced)
     variant.paced.append(paced)
+    if variant.twin != "baseline":
+        variant.code_ms.append(load.code_cpu(variant.env, args.journeys))
     variant.served += unpaced.requests + paced.requests
     progress(
         f"  {variant.name}: {unpaced.per_second:.0f} req/s, {variant.cpu_ms[-1]:.1f} CPU ms "
@@ -339,6 +348,7 @@ def settings_of(args: argparse.Namespace) -> dict:
         "command": "uv run python -m tests.perf.bench_engines" + (" --smoke" if args.smoke else ""),
         "rounds": args.rounds, "seconds": args.seconds, "users": args.users,
         "rate": args.rate, "soak": args.soak, "threads": args.threads,
+        "journeys": args.journeys,
     }  # fmt: skip
 
 
@@ -348,6 +358,7 @@ def summary(variant: Variant) -> dict:
         "database": variant.database, "backend": variant.backend, "twin": variant.twin,
         "per_second": [run.per_second for run in variant.loads],
         "cpu_ms": variant.cpu_ms,
+        "code_ms": variant.code_ms,
         "failures": variant.failed,
         "percentiles": [run.percentiles for run in variant.paced],
         "read_ms": [run.step_median(load.READS) for run in variant.paced],

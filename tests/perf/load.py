@@ -4,6 +4,7 @@ memory, lost cart changes, and round trips per request of one journey."""
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -105,6 +106,18 @@ def read_stats(entries: list[dict]) -> Load:
         percentiles={f"{round(p * 100)}%": percentile(everything, p) for p in (0.5, 0.95, 0.99)},
         steps=steps,
     )
+
+
+def code_cpu(env: dict[str, str], journeys: int) -> dict[str, float]:
+    """Median CPU ms per journey step, in one process with Django's test client."""
+    finished = subprocess.run(
+        [sys.executable, "-m", "tests.perf.cpu_journey", str(journeys)], cwd=BASE_DIR,
+        env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if finished.returncode != 0:
+        raise RuntimeError(f"the in-process journey failed:\n{finished.stderr[-3000:]}")
+    costs = json.loads(finished.stdout.splitlines()[-1])
+    return {step: statistics.median(times) for step, times in costs.items()}
 
 
 def worker_cpu_seconds(master_pid: int) -> float:

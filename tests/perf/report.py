@@ -65,11 +65,27 @@ def headline(results: dict) -> list[dict]:
             "database": shop["database"], "backend": shop["backend"],
             "journey": ratios(shop["per_second"], stock["per_second"]),
             "cpu": ratios(shop["cpu_ms"], stock["cpu_ms"], faster_is_higher=False),
-            "read": ratios(shop["read_ms"], stock["read_ms"], faster_is_higher=False),
-            "write": ratios(shop["write_ms"], stock["write_ms"], faster_is_higher=False),
+            "code": code_ratios(shop, stock, None),
+            "read": code_ratios(shop, stock, READ_STEP),
+            "write": code_ratios(shop, stock, WRITE_STEP),
             "kept": (shop["kept"], stock["kept"]),
         })  # fmt: skip
     return rows
+
+
+def code_ratios(shop: dict, stock: dict, step: str | None) -> list[float]:
+    """Round by round, stock's in-process CPU over the shop's: for one step, or the whole
+    journey (None)."""
+
+    def cost(steps: dict) -> float:
+        return steps[step] if step else sum(steps.values())
+
+    return ratios([cost(s) for s in shop["code_ms"]], [cost(s) for s in stock["code_ms"]], False)
+
+
+def journey_cpu_text(variant: dict) -> str:
+    rounds = [sum(steps.values()) for steps in variant.get("code_ms", [])]
+    return f"{statistics.median(rounds):.1f}" if rounds else "–"
 
 
 def trips_text(trips: dict[str, int] | None) -> str:
@@ -113,20 +129,22 @@ def markdown(results: dict) -> str:
         "",
         "How many times faster the shop is than its stock twin (Django's own stores, no lock, "
         "no register), round by round: median (lowest–highest). Above 1.00× the shop is faster. "
-        "Journey: requests a second, unpaced; server CPU: the workers' CPU time per request "
-        "(stock's over the shop's), the steadier figure on a shared machine; read: the "
-        "signed-in cart page; write: a quantity change; both p50 at the fixed rate.",
+        "Under load: requests a second with locust unpaced, and the gunicorn workers' CPU time "
+        "per request (stock's over the shop's). In-process: the code's own CPU time per "
+        f"request with Django's test client ({settings.get('journeys', 0)} journeys per "
+        "server and round, median per step), the steadiest figures on a shared machine, for "
+        "the whole journey, a read (the signed-in cart page) and a write (a quantity change).",
         "",
-        "| engine | database | journey, requests/s | server CPU per request | read | write "
-        "| concurrent cart changes kept: shop / stock |",
-        "|---|---|--:|--:|--:|--:|---|",
+        "| engine | database | under load: requests/s | under load: CPU | in-process: journey "
+        "| in-process: read | in-process: write | concurrent cart changes kept: shop / stock |",
+        "|---|---|--:|--:|--:|--:|--:|---|",
     ]
     for row in headline(results):
         shop_kept, stock_kept = row["kept"]
         lines.append(
             f"| `{row['backend']}` | {DATABASE_NAMES[row['database']]} "
             f"| {ratio_text(row['journey'])} | {ratio_text(row['cpu'])} "
-            f"| {ratio_text(row['read'])} | {ratio_text(row['write'])} "
+            f"| {ratio_text(row['code'])} | {ratio_text(row['read'])} | {ratio_text(row['write'])} "
             f"| {kept_text(shop_kept)} / {kept_text(stock_kept)} |"
         )
     lines += ["", "## Every server", "", *server_table(results), "", *notes(results), ""]
@@ -136,10 +154,11 @@ def markdown(results: dict) -> str:
 def server_table(results: dict) -> list[str]:
     rate = results["settings"]["rate"]
     lines = [
-        f"| engine | database | sessions by | requests/s | CPU ms per request "
+        f"| engine | database | sessions by | requests/s | CPU ms per request, under load "
+        "| CPU ms per journey, in-process "
         f"| p50 / p95 / p99 ms at {rate:g}/s "
         "| round trips read; write (database, Redis) | session cookie | worker memory |",
-        "|---|---|---|--:|--:|--:|---|--:|---|",
+        "|---|---|---|--:|--:|--:|--:|---|--:|---|",
     ]
     for v in results["variants"]:
         rps, low, high = spread(v["per_second"])
@@ -150,6 +169,7 @@ def server_table(results: dict) -> list[str]:
         lines.append(
             f"| `{v['backend']}` | {DATABASE_NAMES[v['database']]} | {TWIN_NAMES[v['twin']]} "
             f"| {rps:.0f} ({low:.0f}–{high:.0f}) | {statistics.median(v['cpu_ms']):.1f} "
+            f"| {journey_cpu_text(v)} "
             f"| {p['50%']:.0f} / {p['95%']:.0f} / {p['99%']:.0f} "
             f"| {trips_text(trips.get(READ_STEP))}; {trips_text(trips.get(WRITE_STEP))} "
             f"| {v['cookie_bytes'] or '–'} B | {memory_text(v)} |"

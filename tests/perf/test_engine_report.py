@@ -33,9 +33,11 @@ def test_percentiles_come_from_every_step_together():
 
 
 def variant(twin: str, per_second: list[float], read_ms: list[float], kept=(20, 20)) -> dict:
+    """A server's results; its in-process CPU per step is the read_ms of each round."""
     return {
         "database": "postgres", "backend": "db", "twin": twin, "per_second": per_second,
         "cpu_ms": [1500 / rate for rate in per_second],
+        "code_ms": [{report.READ_STEP: ms, report.WRITE_STEP: 2 * ms} for ms in read_ms],
         "failures": 0, "percentiles": [{"50%": 20.0, "95%": 40.0, "99%": 60.0}] * len(per_second),
         "read_ms": read_ms, "write_ms": read_ms, "memory": [100 * 2**20, 104 * 2**20],
         "served": 20_000, "kept": list(kept),
@@ -62,7 +64,8 @@ def results() -> dict:
 def test_the_headline_is_the_shop_against_stock_round_by_round(results):
     [row] = report.headline(results)
     assert row["journey"] == [1.2, 1.5]
-    assert row["read"] == [1.5, 1.0]  # stock's time over the shop's: above 1, the shop is faster
+    assert row["read"] == [1.5, 1.0]  # stock's CPU over the shop's: above 1, the shop is faster
+    assert row["code"] == [1.5, 1.0]  # the whole journey: both steps
     assert report.ratio_text(row["journey"]) == "**1.35×** (1.20–1.50)"
     assert row["cpu"] == pytest.approx([1.2, 1.5])  # CPU per request: stock's over the shop's
 
@@ -71,9 +74,11 @@ def test_the_reports_show_the_figures_and_the_machine(results, tmp_path):
     report.write(results, tmp_path)
     table = (tmp_path / "engines.md").read_text()
     assert "2026-11-24 10:00 UTC on 2 CPUs" in table
-    assert "| `db` | PostgreSQL | **1.35×** (1.20–1.50) | **1.35×** (1.20–1.50) |" in table
+    assert (
+        "| `db` | PostgreSQL | **1.35×** (1.20–1.50) | **1.35×** (1.20–1.50) | **1.25×**" in table
+    )
     assert "20/20 (100%) / 24/40 (60%)" in table
-    assert "| 135 (120–150) | 11.2 | 20 / 40 / 60 | 2, 0; 6, 0 | 42 B |" in table
+    assert "| 135 (120–150) | 11.2 | 33.0 | 20 / 40 / 60 | 2, 0; 6, 0 | 42 B |" in table
     assert "| 100 → 104 MiB (+4.0%, 20,000 req) |" in table
     assert json.loads((tmp_path / "engines.json").read_text()) == results
     assert (tmp_path / "engines.png").read_bytes().startswith(b"\x89PNG")

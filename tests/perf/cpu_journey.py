@@ -1,0 +1,57 @@
+"""The journey's CPU cost per step, in one process with Django's test client: no network,
+no locust, no other server competing, so the code's own cost shows through the machine's
+noise. The engine benchmark runs it once per server and round, with that server's settings
+and database, and reads the JSON it prints: {step: [CPU ms of each request]}.
+
+    DJANGO_SETTINGS_MODULE=tests.perf.bench_settings python -m tests.perf.cpu_journey 50
+"""
+
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+
+import django
+
+WARM_UP = 5  # journeys before timing: imports, connections, compiled templates
+
+
+def journeys(count: int, product: tuple[int, str], username: str, password: str) -> dict:
+    from django.test import Client
+
+    costs: dict[str, list[float]] = defaultdict(list)
+    product_id, slug = product
+    steps = [
+        ("3 product", "get", f"/products/{slug}/", None),
+        ("4 add (write)", "post", f"/cart/add/{product_id}/", {"quantity": "1"}),
+        ("5 cart (read)", "get", "/cart/", None),
+        ("6 sign in", "post", "/accounts/login/", {"username": username, "password": password}),
+        ("7 cart signed in (read)", "get", "/cart/", None),
+        ("8 quantity (write)", "post", f"/cart/update/{product_id}/", {"quantity": "2"}),
+        ("9 remove", "post", f"/cart/remove/{product_id}/", {}),
+        ("10 sign out", "post", "/accounts/logout/", {}),
+    ]
+    for number in range(WARM_UP + count):
+        client = Client(SERVER_NAME="127.0.0.1")
+        for name, method, path, data in steps:
+            started = time.process_time()
+            response = getattr(client, method)(path, data) if data is not None else client.get(path)
+            spent = time.process_time() - started
+            if response.status_code not in (200, 302):
+                raise RuntimeError(f"{name}: status {response.status_code}")
+            if number >= WARM_UP:
+                costs[name].append(1000 * spent)
+    return costs
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.perf.bench_settings")
+    django.setup()
+    product = tuple(json.loads(os.environ["BENCH_PRODUCTS"])[2])
+    username = os.environ["BENCH_CPU_SHOPPER"]
+    print(json.dumps(journeys(int(sys.argv[1]), product, username, os.environ["BENCH_PASSWORD"])))
+
+
+if __name__ == "__main__":
+    main()
