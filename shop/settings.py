@@ -149,7 +149,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The engine benchmark's chart, for the /state/ page, as /static/benchmark/engines.png.
+STATICFILES_DIRS = [BASE_DIR / "static", ("benchmark", BASE_DIR / "docs" / "benchmark")]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {

@@ -1,3 +1,4 @@
+import json
 import os
 import socket
 
@@ -6,7 +7,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
-from shop import health
+from accounts.redaction import redact
+from shop import engine_comparison, health
 from shop.http import error_response, get_only, wants_json
 
 
@@ -18,10 +20,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @get_only
 def state(request: HttpRequest) -> HttpResponse:
-    """Where this visitor's state lives, and what it costs."""
+    """Where this visitor's state lives and what it holds; the four engines side by side."""
     session = request.session
     cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     context = {
+        "engines": engine_comparison.engine_rows(),
+        "measured": engine_comparison.about(),
         "backend": settings.SESSION_BACKEND,
         "place": session.place,
         "host": socket.gethostname(),
@@ -31,6 +35,7 @@ def state(request: HttpRequest) -> HttpResponse:
         "cookie_bytes": len(settings.SESSION_COOKIE_NAME) + 1 + len(cookie) if cookie else 0,
         "all_cookie_bytes": len(request.headers.get("Cookie", "")),
         "keys": sorted(session.keys()),
+        "data": json.dumps(redact(dict(session.items())), indent=2, sort_keys=True, default=str),
     }
     return render(request, "state.html", context)
 
