@@ -3,15 +3,20 @@ about the stores), and what each costs (the latest committed benchmark results,
 docs/benchmark/engines.json, written by `python -m tests.perf.bench_engines`)."""
 
 import json
+import logging
 import statistics
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.templatetags.static import static
+
+logger = logging.getLogger(__name__)
 
 RESULTS = Path(settings.BASE_DIR) / "docs" / "benchmark" / "engines.json"
-CHART = RESULTS.with_suffix(".png")  # served as static/benchmark/engines.png
+CHART = RESULTS.parent / "chart" / "engines.png"
+CHART_STATIC = "benchmark/engines.png"  # docs/benchmark/chart/ is a static folder
 READ_STEP, WRITE_STEP = "7 cart signed in (read)", "8 quantity (write)"
 
 
@@ -57,7 +62,7 @@ FACTS = {
 @dataclass(frozen=True)
 class Measured:
     per_second: float  # the shop's journey requests a second
-    versus_stock: float | None  # how many times faster than stock Django, median of rounds
+    versus_stock: float | None  # stock's CPU per journey over the shop's, in-process
     p95_ms: float  # at the fixed arrival rate
     read_trips: str  # database, Redis round trips of a signed-in cart page
     write_trips: str  # … of a quantity change
@@ -72,28 +77,43 @@ class EngineRow:
     measured: Measured | None
 
 
-def engine_rows() -> list[EngineRow]:
-    results = load_results()
-    return [EngineRow(b, FACTS[b], measured(results, b)) for b in FACTS]
+@dataclass(frozen=True)
+class Comparison:
+    rows: list[EngineRow]
+    measured_on: dict | None  # date, machine, command, rate; None without results
+    chart_url: str | None
 
 
-def about() -> dict | None:
-    """When, where and how the results were measured; None before the first run."""
-    results = load_results()
-    if not results:
-        return None
-    return {**results["about"], **results["settings"], "chart": CHART.exists()}
+FACTS_ONLY = Comparison([EngineRow(b, FACTS[b], None) for b in FACTS], None, None)
+MALFORMED = (KeyError, TypeError, ValueError, ZeroDivisionError, statistics.StatisticsError)
 
 
 @cache
-def load_results() -> dict | None:
+def comparison() -> Comparison:
+    """Read once per process: the results change only with a new deployment."""
     try:
-        return json.loads(RESULTS.read_text())
-    except (OSError, ValueError):
+        results = json.loads(RESULTS.read_text())
+        rows = [EngineRow(b, FACTS[b], measured(results, b)) for b in FACTS]
+        measured_on = {key: results["about"][key] for key in ("date", "machine")}
+        measured_on |= {key: results["settings"][key] for key in ("command", "rate")}
+    except OSError:
+        return FACTS_ONLY  # not measured yet
+    except MALFORMED as error:
+        logger.warning(
+            "%s cannot be read (%r): the engines are shown without figures", RESULTS, error
+        )
+        return FACTS_ONLY
+    return Comparison(rows, measured_on, chart_url())
+
+
+def chart_url() -> str | None:
+    try:
+        return static(CHART_STATIC) if CHART.exists() else None
+    except ValueError:  # in production, a chart added after collectstatic ran
         return None
 
 
-def measured(results: dict | None, backend: str) -> Measured | None:
+def measured(results: dict, backend: str) -> Measured | None:
     """The shop on this engine, on PostgreSQL where it was measured there."""
     shop, stock = (variant(results, backend, twin) for twin in ("shop", "stock"))
     if shop is None:
@@ -101,22 +121,23 @@ def measured(results: dict | None, backend: str) -> Measured | None:
     made, kept = shop["kept"]
     return Measured(
         per_second=statistics.median(shop["per_second"]),
-        versus_stock=statistics.median(
-            a / b for a, b in zip(shop["per_second"], stock["per_second"], strict=True)
-        ) if stock else None,
+        versus_stock=code_versus(shop, stock) if stock else None,
         p95_ms=statistics.median(run["95%"] for run in shop["percentiles"]),
         read_trips=trips(shop["trips"].get(READ_STEP)),
         write_trips=trips(shop["trips"].get(WRITE_STEP)),
         cookie_bytes=shop["cookie_bytes"],
         kept_percent=100 * kept / made if made else None,
-    )  # fmt: skip
+    )
 
 
-def variant(results: dict | None, backend: str, twin: str) -> dict | None:
-    candidates = [
-        v for v in (results or {}).get("variants", [])
-        if v["backend"] == backend and v["twin"] == twin
-    ]  # fmt: skip
+def code_versus(shop: dict, stock: dict) -> float:
+    """Stock's CPU per journey over the shop's, in-process, median of the rounds."""
+    rounds = zip(shop["code_ms"], stock["code_ms"], strict=True)
+    return statistics.median(sum(b.values()) / sum(a.values()) for a, b in rounds)
+
+
+def variant(results: dict, backend: str, twin: str) -> dict | None:
+    candidates = [v for v in results["variants"] if v["backend"] == backend and v["twin"] == twin]
     candidates.sort(key=lambda v: v["database"] != "postgres")
     return candidates[0] if candidates else None
 

@@ -24,8 +24,7 @@ def state(request: HttpRequest) -> HttpResponse:
     session = request.session
     cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     context = {
-        "engines": engine_comparison.engine_rows(),
-        "measured": engine_comparison.about(),
+        "comparison": engine_comparison.comparison(),
         "backend": settings.SESSION_BACKEND,
         "place": session.place,
         "host": socket.gethostname(),

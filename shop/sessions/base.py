@@ -89,12 +89,15 @@ class ShopStoreMixin:
 
 
 class NewKeysUnlookedMixin:
-    """The shop's server-side stores take a new key without looking it up first, as Django
-    does: a new session is saved with must_create (SET NX, INSERT), which refuses a
+    """The shop's server-side stores take a new key without looking it up first, where
+    Django does: a new session is saved with must_create (SET NX, INSERT), which refuses a
     duplicate of a 165-bit random key anyway, so the lookup only cost a round trip."""
 
     def _get_new_session_key(self) -> str:
         return get_random_string(32, VALID_KEY_CHARS)
+
+    async def _aget_new_session_key(self) -> str:
+        return self._get_new_session_key()
 
 
 class HashedRowsMixin(NewKeysUnlookedMixin, ShopStoreMixin):

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import signal
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -124,6 +125,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="seconds per server, SQLite only, every engine: proves the benchmark still runs",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    if min(args.rounds, args.seconds, args.users, args.journeys, args.threads) < 1:
+        parser.error("--rounds, --seconds, --users, --journeys and --threads must be at least 1")
+    if args.threads * 5 + 1 > 99:
+        parser.error("--threads: at most 19, so every change fits a cart line's 99")
     if args.smoke:
         args.databases, args.rounds, args.seconds, args.soak = ["sqlite"], 1, 2, 0
         args.rate, args.threads, args.journeys = 10, 4, 3
@@ -279,13 +284,17 @@ def measure(found: list[Variant], env_of: dict[str, dict], args: argparse.Namesp
 # --- the run -------------------------------------------------------------------------------
 
 
+def postgres_version(args: argparse.Namespace) -> str:
+    if "postgres" not in args.databases:
+        return ""
+    url = urlunsplit(urlsplit(args.postgres_url)._replace(scheme="postgresql"))
+    with psycopg.connect(url) as connection:
+        return f", PostgreSQL {connection.execute('SHOW server_version').fetchone()[0]}"
+
+
 def machine(args: argparse.Namespace) -> dict[str, str]:
     import django
 
-    with psycopg.connect(
-        urlunsplit(urlsplit(args.postgres_url)._replace(scheme="postgresql"))
-    ) as c:
-        postgres = c.execute("SHOW server_version").fetchone()[0]
     cpu = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
          if line.startswith("model name")), platform.processor(),
@@ -296,7 +305,7 @@ def machine(args: argparse.Namespace) -> dict[str, str]:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{os.cpu_count()} CPUs ({cpu}), {memory:.0f} GiB, {platform.system()}",
         "software": f"Python {platform.python_version()}, Django {django.get_version()}, "
-        f"PostgreSQL {postgres}, Redis {redis_version}",
+        f"SQLite {sqlite3.sqlite_version}{postgres_version(args)}, Redis {redis_version}",
         "load": f"load average before the run {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
     }
 
@@ -309,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     clear_redis(args.redis_url)
     progress(f"{len(found)} servers, {args.rounds} rounds of {args.seconds:g} s twice each")
     with tempfile.TemporaryDirectory(prefix="bench-engines-") as tmp, ExitStack() as servers:
+        servers.callback(clear_redis, args.redis_url)  # last, once every server has stopped
         folder = Path(tmp)
         env_of = {}
         for database in args.databases:
@@ -318,7 +328,6 @@ def main(argv: list[str] | None = None) -> int:
             start(variant, env_of[variant.database], folder / variant.database, servers)
         progress(f"{len(found)} servers answer; warming up")
         measure(found, env_of, args)
-    clear_redis(args.redis_url)
     args.out.mkdir(parents=True, exist_ok=True)
     results = {
         "about": about,
@@ -326,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         "variants": [summary(v) for v in found],
     }
     report.write(results, args.out)
-    progress(f"wrote {args.out}/engines.md, engines.json, engines.png")
+    progress(f"wrote {args.out}/engines.md, engines.json, chart/engines.png")
     return report_problems(found)
 
 

@@ -17,9 +17,12 @@ READ_STEP, WRITE_STEP = "7 cart signed in (read)", "8 quantity (write)"
 
 
 def write(results: dict, out: Path) -> None:
+    """The tables and the JSON in `out`; the chart in `out`/chart/, the one folder the
+    shop serves as static files (for /state/)."""
     (out / "engines.json").write_text(json.dumps(results, indent=1) + "\n")
     (out / "engines.md").write_text(markdown(results))
-    chart(results, out / "engines.png")
+    (out / "chart").mkdir(exist_ok=True)
+    chart(results, out / "chart" / "engines.png")
 
 
 # --- figures -------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def test_the_reports_show_the_figures_and_the_machine(results, tmp_path):
     assert "| 135 (120–150) | 11.2 | 33.0 | 20 / 40 / 60 | 2, 0; 6, 0 | 42 B |" in table
     assert "| 100 → 104 MiB (+4.0%, 20,000 req) |" in table
     assert json.loads((tmp_path / "engines.json").read_text()) == results
-    assert (tmp_path / "engines.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "chart" / "engines.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_peers_run_on_the_database_engine_only():
