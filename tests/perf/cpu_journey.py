@@ -1,7 +1,7 @@
 """The journey's CPU cost per step, in one process with Django's test client: no network,
-no locust, no other server competing, so the code's own cost shows through the machine's
-noise. The engine benchmark runs it once per server and round, with that server's settings
-and database, and reads the JSON it prints: {step: [CPU ms of each request]}.
+no locust, no other server competing, so less of the machine's noise reaches it. The engine
+benchmark runs it once per server and round, with that server's settings and database, and
+reads the JSON it prints: {step: [CPU ms of each request]}.
 
     DJANGO_SETTINGS_MODULE=tests.perf.bench_settings python -m tests.perf.cpu_journey 50
 """

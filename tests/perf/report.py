@@ -135,8 +135,9 @@ def markdown(results: dict) -> str:
         "Under load: requests a second with locust unpaced, and the gunicorn workers' CPU time "
         "per request (stock's over the shop's). In-process: the code's own CPU time per "
         f"request with Django's test client ({settings.get('journeys', 0)} journeys per "
-        "server and round, median per step), the steadiest figures on a shared machine, for "
-        "the whole journey, a read (the signed-in cart page) and a write (a quantity change).",
+        "server and round, median per step), free of the network and of locust though not of "
+        "the machine's other work, for the whole journey, a read (the signed-in cart page) and "
+        "a write (a quantity change).",
         "",
         "| engine | database | under load: requests/s | under load: CPU | in-process: journey "
         "| in-process: read | in-process: write | concurrent cart changes kept: shop / stock |",
@@ -217,7 +218,7 @@ def chart(results: dict, path: Path) -> None:
 
     variants = [v for v in results["variants"]]
     groups = list(dict.fromkeys((v["backend"], v["database"]) for v in variants))
-    figure, (speed, latency) = pyplot.subplots(2, 1, figsize=(10, 7.5), sharex=True)
+    figure, (speed, latency, code) = pyplot.subplots(3, 1, figsize=(10, 10), sharex=True)
     width = 0.8 / max(
         len([v for v in variants if (v["backend"], v["database"]) == g]) for g in groups
     )
@@ -240,13 +241,18 @@ def chart(results: dict, path: Path) -> None:
             )
             p95 = statistics.median(run["95%"] for run in v["percentiles"])
             latency.bar(x, p95, width, color=colour, edgecolor="#333", linewidth=0.5)
+            if journeys := [sum(steps.values()) for steps in v.get("code_ms", [])]:
+                middle, low, high = spread(journeys)
+                code.bar(x, middle, width, yerr=[[middle - low], [high - middle]], color=colour,
+                         edgecolor="#333", linewidth=0.5, capsize=2)  # fmt: skip
     handles, labels = speed.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     speed.legend(unique.values(), unique.keys(), fontsize=8, ncols=3, loc="upper right")
     speed.set_ylabel("journey requests per second\n(higher is better)")
     latency.set_ylabel(f"p95 ms at {results['settings']['rate']:g} req/s\n(lower is better)")
-    latency.set_xticks(range(len(groups)))
-    latency.set_xticklabels([f"{b}\n{DATABASE_NAMES[d]}" for b, d in groups])
+    code.set_ylabel("CPU ms per journey, in-process\n(lower is better)")
+    code.set_xticks(range(len(groups)))
+    code.set_xticklabels([f"{b}\n{DATABASE_NAMES[d]}" for b, d in groups])
     about = results["about"]
     figure.suptitle(
         f"What each session engine costs — {about['date']}\n{about['machine']}", fontsize=10
