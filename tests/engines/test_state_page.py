@@ -56,7 +56,11 @@ def decoded_session(page: str) -> dict:
 
 
 def row_of(page: str, backend: str) -> str:
-    return page.split(f'data-testid="engine-{backend}"')[1].split("</tr>")[0]
+    """The engine's figures and its facts."""
+    return "".join(
+        page.split(f'data-testid="{table}-{backend}"')[1].split("</tr>")[0]
+        for table in ("engine", "facts")
+    )
 
 
 def test_it_shows_what_the_session_holds_with_secrets_redacted(client, make_product):
