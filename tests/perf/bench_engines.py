@@ -370,8 +370,6 @@ def summary(variant: Variant) -> dict:
         "code_ms": variant.code_ms,
         "failures": variant.failed,
         "percentiles": [run.percentiles for run in variant.paced],
-        "read_ms": [run.step_median(load.READS) for run in variant.paced],
-        "write_ms": [run.step_median(load.WRITES) for run in variant.paced],
         "memory": variant.memory, "served": variant.served,
         "kept": list(variant.kept),
         "trips": asdict(trips)["trips"] if trips else {},

@@ -14,6 +14,8 @@ from collections import defaultdict
 
 import django
 
+from tests.perf import journey
+
 WARM_UP = 5  # journeys before timing: imports, connections, compiled templates
 
 
@@ -21,27 +23,16 @@ def journeys(count: int, product: tuple[int, str], username: str, password: str)
     from django.test import Client
 
     costs: dict[str, list[float]] = defaultdict(list)
-    product_id, slug = product
-    steps = [
-        ("3 product", "get", f"/products/{slug}/", None),
-        ("4 add (write)", "post", f"/cart/add/{product_id}/", {"quantity": "1"}),
-        ("5 cart (read)", "get", "/cart/", None),
-        ("6 sign in", "post", "/accounts/login/", {"username": username, "password": password}),
-        ("7 cart signed in (read)", "get", "/cart/", None),
-        ("8 quantity (write)", "post", f"/cart/update/{product_id}/", {"quantity": "2"}),
-        ("9 remove", "post", f"/cart/remove/{product_id}/", {}),
-        ("10 sign out", "post", "/accounts/logout/", {}),
-    ]
     for number in range(WARM_UP + count):
         client = Client(SERVER_NAME="127.0.0.1")
-        for name, method, path, data in steps:
+        for step in journey.steps(*product, username, password):
             started = time.process_time()
-            response = getattr(client, method)(path, data) if data is not None else client.get(path)
+            response = getattr(client, step.method)(step.path, step.data)
             spent = time.process_time() - started
-            if response.status_code != (200 if method == "get" else 302):  # a refused form: 200
-                raise RuntimeError(f"{name}: status {response.status_code}")
+            if response.status_code != step.expected_status:
+                raise RuntimeError(f"{step.name}: status {response.status_code}")
             if number >= WARM_UP:
-                costs[name].append(1000 * spent)
+                costs[step.name].append(1000 * spent)
     return costs
 
 

@@ -16,12 +16,11 @@ from pathlib import Path
 import psutil
 import requests
 
+from tests.perf import journey
 from tests.perf.round_trips import COUNT_HEADER, TRIPS_HEADER, parse
 from tests.servers import BASE_DIR
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
-READS = ("5 cart (read)", "7 cart signed in (read)")
-WRITES = ("4 add (write)", "8 quantity (write)")
 HTTP_TIMEOUT = 10  # seconds for one request outside locust
 SESSION_COOKIE = "sessionid"  # the benchmark serves plain HTTP: no __Host- prefix
 
@@ -36,10 +35,6 @@ class Load:
     percentiles: dict[str, float]  # "50%" → ms, all requests
     steps: dict[str, dict[str, float]]  # step name → {"50%": ms, "requests": n}
     errors: str = ""  # locust's error report, when requests failed
-
-    def step_median(self, names: tuple[str, ...]) -> float | None:
-        found = [self.steps[name]["50%"] for name in names if name in self.steps]
-        return sum(found) / len(found) if found else None
 
 
 def run_locust(
@@ -183,28 +178,18 @@ class JourneyTrips:
 
 def journey_trips(url: str, product: tuple[int, str], username: str, password: str) -> JourneyTrips:
     """Walk the journey once, as one shopper, with each request counted by the server."""
-    product_id, slug = product
     client = csrf_session(url)
     client.headers[COUNT_HEADER] = "1"
     trips: dict[str, dict[str, int]] = {}
-
-    def counted(name: str, response: requests.Response) -> None:
-        expected = 302 if response.request.method == "POST" else 200  # a refused form is 200
-        if response.status_code != expected:
-            raise RuntimeError(f"{name}: status {response.status_code}, not {expected}")
-        trips[name] = parse(response.headers[TRIPS_HEADER])
-
-    get = lambda path: client.get(f"{url}{path}", timeout=HTTP_TIMEOUT)  # noqa: E731
-    counted("3 product", get(f"/products/{slug}/"))
-    counted("4 add (write)", post(client, url, f"/cart/add/{product_id}/", {"quantity": "1"}))
-    counted("5 cart (read)", get("/cart/"))
-    signed_in = post(client, url, "/accounts/login/", {"username": username, "password": password})
-    counted("6 sign in", signed_in)
-    cookie = client.cookies.get(SESSION_COOKIE, "")
-    counted("7 cart signed in (read)", get("/cart/"))
-    counted(
-        "8 quantity (write)", post(client, url, f"/cart/update/{product_id}/", {"quantity": "2"})
-    )
-    counted("9 remove", post(client, url, f"/cart/remove/{product_id}/", {}))
-    counted("10 sign out", post(client, url, "/accounts/logout/", {}))
+    cookie = ""
+    for step in journey.steps(*product, username, password):
+        if step.method == "get":
+            response = client.get(f"{url}{step.path}", timeout=HTTP_TIMEOUT)
+        else:
+            response = post(client, url, step.path, step.data)
+        if response.status_code != step.expected_status:
+            raise RuntimeError(f"{step.name}: status {response.status_code}")
+        trips[step.name] = parse(response.headers[TRIPS_HEADER])
+        if step.name == journey.SIGNED_IN_STEP:
+            cookie = client.cookies.get(SESSION_COOKIE, "")  # with the cart line, signed in
     return JourneyTrips(trips, len(f"{SESSION_COOKIE}={cookie}"))

@@ -5,6 +5,8 @@ import json
 import statistics
 from pathlib import Path
 
+from tests.perf.journey import READ_STEP, WRITE_STEP
+
 DATABASE_NAMES = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
 TWIN_NAMES = {
     "shop": "the shop",
@@ -13,7 +15,6 @@ TWIN_NAMES = {
     "qsessions": "django-qsessions",
     "baseline": "no session (baseline)",
 }
-READ_STEP, WRITE_STEP = "7 cart signed in (read)", "8 quantity (write)"
 
 
 def write(results: dict, out: Path) -> None:
