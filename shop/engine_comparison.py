@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 RESULTS = Path(settings.BASE_DIR) / "docs" / "benchmark" / "engines.json"
 CHART = RESULTS.parent / "chart" / "engines.png"
 CHART_STATIC = "benchmark/engines.png"  # docs/benchmark/chart/ is a static folder
+# The steps of tests/perf/journey.py whose round trips the page shows.
 READ_STEP, WRITE_STEP = "7 cart signed in (read)", "8 quantity (write)"
 
 
