@@ -1,5 +1,6 @@
 """Who is asking: the client's address, as the proxy in front of the shop saw it."""
 
+import functools
 import ipaddress
 
 from django.conf import settings
@@ -7,13 +8,28 @@ from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR; behind the TLS proxy (DJANGO_BEHIND_TLS_PROXY=1), the last address in
-    X-Forwarded-For, the one the proxy appended: any before it are what the client claimed."""
-    if settings.BEHIND_TLS_PROXY:
-        appended = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
-        if is_ip_address(appended):
-            return appended
-    return request.META.get("REMOTE_ADDR") or None
+    """The peer's address; when the peer is one of DJANGO_TRUSTED_PROXIES, the address that
+    proxy appended to X-Forwarded-For (the last one). Any before it are what the client
+    claimed, and a client that reaches the shop directly cannot claim anything."""
+    peer = request.META.get("REMOTE_ADDR") or None
+    if not is_trusted_proxy(peer):
+        return peer
+    appended = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
+    return appended if is_ip_address(appended) else peer
+
+
+def is_trusted_proxy(address: str | None) -> bool:
+    if not address or not is_ip_address(address):
+        return False
+    peer = ipaddress.ip_address(address)
+    return any(peer in network for network in trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+@functools.cache
+def trusted_networks(
+    proxies: tuple[str, ...],
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(proxy, strict=False) for proxy in proxies]
 
 
 def lockout_address(request: HttpRequest) -> str:

@@ -4,6 +4,7 @@ Development (DJANGO_DEBUG=1) keeps plain cookie names and plain HTTP so runserve
 production (DJANGO_DEBUG=0) is what `manage.py check --deploy` asks for, with nothing to add.
 """
 
+import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 # a sibling subdomain nor a page over plain HTTP can set or overwrite it.
 HOST_PREFIX = "__Host-"
 HSTS_SECONDS = 31_536_000  # one year: the least that browsers' HSTS preload lists accept
+LOOPBACK = "127.0.0.1,::1"
 # Load balancers check health over plain HTTP, behind the TLS proxy (a regex on the path).
 REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -46,15 +48,31 @@ def env_seconds(environ: Mapping[str, str], name: str, default: int) -> int:
     return int(value)
 
 
+def env_networks(environ: Mapping[str, str], name: str, default: str) -> list[str]:
+    """Comma-separated addresses or networks, e.g. 127.0.0.1,10.0.0.0/8."""
+    items = [item.strip() for item in (environ.get(name) or default).split(",") if item.strip()]
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            message = f"{name} must list addresses or networks like 10.0.0.0/8, not {item!r}."
+            raise ImproperlyConfigured(message) from None
+    return items
+
+
 def security_settings(environ: Mapping[str, str], *, debug: bool) -> dict[str, Any]:
     """Django's cookie, HTTPS and header settings for development or production."""
     production = not debug
     prefix = HOST_PREFIX if production else ""
     hsts_seconds = env_seconds(environ, "DJANGO_HSTS_SECONDS", HSTS_SECONDS)
     behind_proxy = env_flag(environ, "DJANGO_BEHIND_TLS_PROXY", False)
+    # Behind a proxy on this host (the README's layout) loopback speaks for clients by default.
+    proxies = env_networks(environ, "DJANGO_TRUSTED_PROXIES", LOOPBACK if behind_proxy else "")
     return {
-        # Then the proxy's X-Forwarded-Proto and X-Forwarded-For are believed (shop/client_ip.py).
+        # Then the proxy's X-Forwarded-Proto is believed.
         "BEHIND_TLS_PROXY": behind_proxy,
+        # Only requests from these proxies have their X-Forwarded-For believed (shop/client_ip.py).
+        "TRUSTED_PROXIES": proxies,
         "SESSION_COOKIE_NAME": f"{prefix}sessionid",
         "CSRF_COOKIE_NAME": f"{prefix}csrftoken",
         "SESSION_COOKIE_SECURE": production,

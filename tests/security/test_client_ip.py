@@ -1,5 +1,6 @@
-"""Behind the TLS proxy every request comes from the proxy: the client is the address the
-proxy appended to X-Forwarded-For, never one the client wrote there itself."""
+"""Behind the proxy every request comes from the proxy: the client is the address the proxy
+appended to X-Forwarded-For, never one the client wrote there itself, and only a peer listed
+in DJANGO_TRUSTED_PROXIES is believed at all."""
 
 import pytest
 from django.test import Client, RequestFactory
@@ -21,7 +22,7 @@ def behind_proxy(address: str, claimed: str = "") -> Client:
 
 @pytest.fixture
 def proxied(settings):
-    settings.BEHIND_TLS_PROXY = True
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
 
 
 def request_from(**meta):
@@ -39,9 +40,23 @@ def test_without_a_usable_header_it_is_the_peer(proxied):
     assert client_ip(request_from(HTTP_X_FORWARDED_FOR="198.51.100.7, not-an-ip")) == PROXY
 
 
-def test_without_the_proxy_setting_the_header_is_ignored(settings):
-    settings.BEHIND_TLS_PROXY = False
+def test_without_trusted_proxies_the_header_is_ignored(settings):
+    settings.TRUSTED_PROXIES = []
     assert client_ip(request_from(HTTP_X_FORWARDED_FOR="198.51.100.7")) == PROXY
+
+
+def test_a_peer_that_is_not_a_trusted_proxy_cannot_claim_an_address(proxied):
+    direct = RequestFactory().get(
+        "/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert client_ip(direct) == "203.0.113.9"
+    assert lockout_address(direct) == "203.0.113.9"
+
+
+def test_trusted_proxies_may_be_ipv6_networks(settings):
+    settings.TRUSTED_PROXIES = ["fd00::/8"]
+    request = RequestFactory().get("/", REMOTE_ADDR="fd00::2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert client_ip(request) == "198.51.100.7"
 
 
 def test_an_ipv6_client_is_counted_by_its_slash_64(proxied):

@@ -104,3 +104,15 @@ def test_the_content_security_policy_allows_no_inline_code_in_either_mode(debug)
     assert directives["style-src"] == ["'self'"]
     assert directives["object-src"] == ["'none'"]
     assert directives["frame-ancestors"] == ["'none'"]
+
+
+def test_behind_the_tls_proxy_loopback_is_the_trusted_proxy_unless_told():
+    assert production(DJANGO_BEHIND_TLS_PROXY="1")["TRUSTED_PROXIES"] == ["127.0.0.1", "::1"]
+    assert production()["TRUSTED_PROXIES"] == []
+    told = production(DJANGO_BEHIND_TLS_PROXY="1", DJANGO_TRUSTED_PROXIES="10.0.0.0/8, fd00::1")
+    assert told["TRUSTED_PROXIES"] == ["10.0.0.0/8", "fd00::1"]
+
+
+def test_trusted_proxies_must_be_addresses_or_networks():
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_TRUSTED_PROXIES must list addresses"):
+        production(DJANGO_TRUSTED_PROXIES="10.0.0.0/8,proxy.example.com")
