@@ -1,5 +1,6 @@
 """A real gunicorn for the tests that need one: manage.py steps, a free port, start and stop."""
 
+import os
 import socket
 import subprocess
 import sys
@@ -10,7 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -109,3 +112,21 @@ def gunicorn_server(
         yield Server(url, server.pid)
     finally:
         stop(server)
+
+
+@contextmanager
+def scratch_database(label: str) -> Iterator[str]:
+    """A PostgreSQL database of this run's own on the machine's server (tests.services
+    .POSTGRES_URL), for servers that many processes share; yield its URL, then drop it."""
+    from tests.services import POSTGRES_URL, require_postgres
+
+    require_postgres()
+    name = f"shop_{label}_{os.getpid()}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

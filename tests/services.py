@@ -45,3 +45,25 @@ def require_chromium() -> None:
             f"Chromium is not installed at {CHROMIUM}; "
             "install it with: sudo apt-get install chromium"
         )
+
+
+# The machine's PostgreSQL, where tests that serve many processes make scratch databases.
+POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+
+
+@functools.cache
+def postgres_error() -> str | None:
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=2).close()
+    except psycopg.Error as error:
+        reason = f"PostgreSQL is not reachable at {POSTGRES_URL} ({error})"
+        return f"{reason}; start it with: {START_POSTGRES}"
+    return None
+
+
+def require_postgres() -> None:
+    if error := postgres_error():
+        unavailable(error)

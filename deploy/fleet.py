@@ -1,0 +1,335 @@
+"""The deploy/ layout on one machine: several gunicorn instances behind nginx, for trying it
+and for the tests that restart, kill and fail parts of it.
+
+    uv run python -m deploy.fleet up         # serve https://127.0.0.1:8443 until Ctrl-C
+    uv run python -m deploy.fleet restart    # restart the running fleet's instances in turn
+    uv run python -m deploy.fleet load       # a steady load of signed-in shoppers, reported
+
+Production settings (DJANGO_DEBUG=0, __Host- cookies, behind the TLS proxy) on the
+environment's DATABASE_URL, SESSION_BACKEND and Redis; a SQLite file in the run folder when
+DATABASE_URL is not set. nginx ends TLS with a self-signed certificate made for it.
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+DEPLOY_DIR = BASE_DIR / "deploy"
+RUN_DIR = BASE_DIR / ".fleet"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+START_SECONDS = 30  # for an instance or nginx to answer
+STOP_SECONDS = 25  # gunicorn's graceful_timeout, and a little more
+DEMO_SHOPPERS = 8
+DEMO_PASSWORD = "copper-Kettle-on-the-hob-42"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def production_env(run_dir: Path, base: dict[str, str]) -> dict[str, str]:
+    """The environment every instance gets: the same secret key across restarts, or every
+    signed cookie (and the whole session, on `cookie`) would stop being valid."""
+    key_file = run_dir / "secret-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return {
+        "DATABASE_URL": f"sqlite:///{run_dir / 'db.sqlite3'}",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_MEDIA_ROOT": str(run_dir / "media"),
+        "DJANGO_HSTS_SECONDS": "0",  # a trial on localhost must not pin it to HTTPS
+        **base,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": base.get("DJANGO_SECRET_KEY") or key_file.read_text(),
+        "DJANGO_BEHIND_TLS_PROXY": "1",
+        "DJANGO_STATIC_ROOT": str(run_dir / "static"),
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def prepare(env: dict[str, str]) -> None:
+    """What a deploy does once before the instances start."""
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_catalog")
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def make_demo_shoppers(env: dict[str, str]) -> None:
+    create = (
+        "from django.contrib.auth import get_user_model; User = get_user_model()\n"
+        f"for n in range({DEMO_SHOPPERS}):\n"
+        "    name = f'shopper-{n}'\n"
+        "    if not User.objects.filter(username=name).exists():\n"
+        f"        User.objects.create_user(name, name + '@example.com', {DEMO_PASSWORD!r})"
+    )
+    manage(env, "shell", "-c", create)
+
+
+def self_signed_certificate(run_dir: Path) -> tuple[Path, Path]:
+    certificate, key = run_dir / "certificate.pem", run_dir / "certificate-key.pem"
+    if not certificate.exists():
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+             "-keyout", str(key), "-out", str(certificate)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    return certificate, key
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, healthy: bool = False) -> None:
+    """Return once `url` answers (with 200 if `healthy`); fail with the log otherwise."""
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}:\n{tail(log)}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            if not healthy:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {START_SECONDS} s:\n{tail(log)}")
+
+
+def tail(log: Path, lines: int = 40) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
+
+
+@dataclass
+class Instance:
+    number: int
+    port: int
+    process: subprocess.Popen | None = None
+    drained: bool = False
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+@dataclass
+class Fleet:
+    """Instances of gunicorn and the nginx in front of them, each stopped by its PID."""
+
+    env: dict[str, str]
+    run_dir: Path
+    size: int = 3
+    workers: int = 2
+    https_port: int = field(default_factory=free_port)
+    http_port: int = field(default_factory=free_port)
+    instances: list[Instance] = field(default_factory=list)
+    nginx: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.https_port}"
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def start(self) -> None:
+        self.instances = [Instance(n, free_port()) for n in range(self.size)]
+        for instance in self.instances:
+            self.start_instance(instance)
+        self.start_nginx()
+
+    def stop(self) -> None:
+        if self.nginx and self.nginx.poll() is None:
+            self.nginx.send_signal(signal.SIGQUIT)  # graceful: requests in flight finish
+            wait_or_kill(self.nginx)
+        for instance in self.instances:
+            self.stop_instance(instance)
+
+    def start_instance(self, instance: Instance) -> None:
+        log = self.run_dir / f"instance-{instance.number}.log"
+        command = [
+            sys.executable, "-m", "gunicorn", "shop.wsgi",
+            "--config", str(DEPLOY_DIR / "gunicorn.conf.py"),
+            "--bind", instance.address, "--workers", str(self.workers),
+        ]  # fmt: skip
+        with log.open("ab") as output:
+            # Its own process group, so a crash can be staged by killing master and workers.
+            instance.process = subprocess.Popen(
+                command, cwd=BASE_DIR, env=self.env, stdout=output, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        wait_for(f"http://{instance.address}/healthz", instance.process, log, healthy=True)
+
+    def stop_instance(self, instance: Instance) -> None:
+        if instance.process and instance.process.poll() is None:
+            instance.process.terminate()  # gunicorn finishes requests in flight first
+            wait_or_kill(instance.process)
+
+    def kill_instance(self, instance: Instance) -> None:
+        """A crash: master and workers gone at once, requests in flight cut off."""
+        os.killpg(instance.process.pid, signal.SIGKILL)
+        instance.process.wait(timeout=STOP_SECONDS)
+
+    def restart_instance(self, instance: Instance) -> None:
+        """Take it out of nginx, let its requests finish, restart it, and send it traffic
+        again once /healthz says it is ready."""
+        self.set_drained(instance, True)
+        self.stop_instance(instance)
+        self.start_instance(instance)
+        self.set_drained(instance, False)
+
+    def rolling_restart(self) -> Iterator[Instance]:
+        for instance in self.instances:
+            self.restart_instance(instance)
+            yield instance
+
+    def set_drained(self, instance: Instance, drained: bool) -> None:
+        instance.drained = drained
+        self.write_nginx_config()
+        self.reload_nginx()
+
+    def start_nginx(self) -> None:
+        for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.run_dir / folder).mkdir(exist_ok=True)
+        self.write_nginx_config()
+        log = self.run_dir / "nginx-error.log"
+        command = [NGINX, "-p", str(self.run_dir), "-c", str(self.run_dir / "nginx.conf"),
+                   "-e", str(log), "-g", "daemon off;"]  # fmt: skip
+        self.nginx = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
+        wait_for(f"{self.http_url}/healthz", self.nginx, log)
+
+    def write_nginx_config(self) -> None:
+        certificate, key = self_signed_certificate(self.run_dir)
+        upstreams = "\n".join(
+            f"        server {i.address} max_fails=1 fail_timeout=5s{' down' if i.drained else ''};"
+            for i in self.instances
+        )
+        values = {
+            "USER": "user root;" if os.geteuid() == 0 else "",  # workers read the run folder
+            "RUN": str(self.run_dir),
+            "UPSTREAMS": upstreams,
+            "HTTPS": f"127.0.0.1:{self.https_port}",
+            "HTTPS_PORT": str(self.https_port),
+            "HTTP": f"127.0.0.1:{self.http_port}",
+            "CERTIFICATE": str(certificate),
+            "CERTIFICATE_KEY": str(key),
+            "ERRORS": str(DEPLOY_DIR / "errors"),
+        }
+        config = (DEPLOY_DIR / "nginx.conf").read_text()
+        for name, value in values.items():
+            config = config.replace(f"@{name}@", value)
+        (self.run_dir / "nginx.conf").write_text(config)
+
+    def reload_nginx(self) -> None:
+        """Load the new config; wait until the old workers have finished their requests."""
+        if not self.nginx:
+            return
+        master = psutil.Process(self.nginx.pid)
+        old_workers = {child.pid for child in master.children()}
+        self.nginx.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + STOP_SECONDS
+        while {child.pid for child in master.children()} & old_workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError("nginx's old workers did not finish within the time allowed")
+            time.sleep(0.05)
+
+
+def wait_or_kill(process: subprocess.Popen) -> None:
+    try:
+        process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_SECONDS)
+
+
+def up(args: argparse.Namespace) -> None:
+    args.run_dir.mkdir(exist_ok=True)
+    env = production_env(args.run_dir, dict(os.environ))
+    print("Preparing the database, the demo catalog and the static files…", flush=True)
+    prepare(env)
+    make_demo_shoppers(env)
+    fleet = Fleet(env, args.run_dir, args.instances, https_port=args.port, http_port=args.port + 1)
+    restart_requested = []
+    signal.signal(signal.SIGHUP, lambda *_: restart_requested.append(True))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in background
+    (args.run_dir / "fleet.pid").write_text(str(os.getpid()))
+    try:
+        fleet.start()
+        print(f"{args.instances} instances ({env.get('SESSION_BACKEND', 'db')}) behind nginx: "
+              f"{fleet.url} (self-signed certificate), health at {fleet.http_url}/healthz. "
+              "Ctrl-C stops them.", flush=True)  # fmt: skip
+        while True:
+            signal.pause()
+            while restart_requested:
+                restart_requested.clear()
+                for instance in fleet.rolling_restart():
+                    print(f"instance {instance.number} ({instance.address}) restarted", flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fleet.stop()
+        (args.run_dir / "fleet.pid").unlink(missing_ok=True)
+
+
+def restart(args: argparse.Namespace) -> None:
+    pid_file = args.run_dir / "fleet.pid"
+    if not pid_file.exists():
+        sys.exit(f"No fleet is running from {args.run_dir} (start one with: deploy.fleet up).")
+    os.kill(int(pid_file.read_text()), signal.SIGHUP)
+    print("Rolling restart asked for; the `up` command prints each instance as it returns.")
+
+
+def load(args: argparse.Namespace) -> None:
+    from tests.shoppers import Account, steady_load
+
+    accounts = [Account(f"shopper-{n}", DEMO_PASSWORD) for n in range(args.shoppers)]
+    url = f"https://127.0.0.1:{args.port}"
+    with steady_load(url, accounts, max_seconds=args.seconds + 1) as running:
+        time.sleep(args.seconds)
+    print(running.report.summary())
+    report = running.report
+    sys.exit(1 if report.failures or report.lost or report.signed_out else 0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--run-dir", type=Path, default=RUN_DIR, help="logs, pids, certificate")
+    parser.add_argument("--port", type=int, default=8443, help="nginx's HTTPS port (HTTP: +1)")
+    commands = parser.add_subparsers(required=True)
+    start = commands.add_parser("up", help="prepare and serve until Ctrl-C")
+    start.add_argument("--instances", type=int, default=3)
+    start.set_defaults(run=up)
+    commands.add_parser(
+        "restart", help="restart the running fleet's instances in turn"
+    ).set_defaults(run=restart)
+    shoppers = commands.add_parser("load", help="signed-in demo shoppers adding to their carts")
+    shoppers.add_argument("--seconds", type=float, default=30)
+    shoppers.add_argument("--shoppers", type=int, default=DEMO_SHOPPERS)
+    shoppers.set_defaults(run=load)
+    args = parser.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()
