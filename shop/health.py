@@ -1,7 +1,7 @@
 """The real checks behind /healthz: the database, and the store that holds sessions."""
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import Error, connection
 
 from shop.session_backends import store_class
 
@@ -12,13 +12,16 @@ def database_status() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError:
+    except Error:  # InterfaceError too: a connection already closed
         return ERROR
     return OK
 
 
-def session_store_status() -> str:
-    return OK if store_class(settings.SESSION_BACKEND).reachable() else ERROR
+def session_store_status(database: str) -> str:
+    store = store_class(settings.SESSION_BACKEND)
+    if database == ERROR and store.kept_in_database:
+        return ERROR  # and asking again could wait out a second connect timeout
+    return OK if store.reachable() else ERROR
 
 
 def overall_status(database: str, sessions: str) -> str:
@@ -32,7 +35,7 @@ def overall_status(database: str, sessions: str) -> str:
 
 def report() -> dict:
     database = database_status()
-    sessions = session_store_status()
+    sessions = session_store_status(database)
     return {
         "status": overall_status(database, sessions),
         "database": database,

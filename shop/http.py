@@ -5,6 +5,7 @@ from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -18,6 +19,21 @@ def error_response(request: HttpRequest, message: str, status: int) -> HttpRespo
     if wants_json(request):
         return JsonResponse({"error": message}, status=status)
     return render(request, "error.html", {"message": message, "status": status}, status=status)
+
+
+RETRY_AFTER_SECONDS = 5  # how long a 503 asks the client to wait before trying again
+
+
+def service_unavailable(request: HttpRequest, message: str) -> HttpResponse:
+    """A 503 with Retry-After for a store that cannot be reached (sessions, the database)."""
+    if wants_json(request):
+        response = JsonResponse({"error": message}, status=503)
+    else:
+        # Rendered without the request: its context processors read the session and the user.
+        page = render_to_string("error.html", {"message": message, "status": 503})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def allow_only(method: str) -> Callable[[Callable], Callable]:

@@ -1,12 +1,9 @@
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.http import HttpRequest, HttpResponse
 
-from shop.http import wants_json
+from shop.http import service_unavailable
 from shop.sessions.outage import SESSIONS_UNAVAILABLE, SessionsUnavailable
-
-RETRY_AFTER_SECONDS = 5
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
@@ -54,11 +51,4 @@ def settled(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 
 def sessions_unavailable(request: HttpRequest) -> HttpResponse:
-    # Rendered without the request: its context processors would read the missing session.
-    if wants_json(request):
-        response = JsonResponse({"error": SESSIONS_UNAVAILABLE}, status=503)
-    else:
-        page = render_to_string("error.html", {"message": SESSIONS_UNAVAILABLE, "status": 503})
-        response = HttpResponse(page, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return service_unavailable(request, SESSIONS_UNAVAILABLE)

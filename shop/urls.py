@@ -29,3 +29,4 @@ urlpatterns += [
 
 handler400 = "shop.views.bad_request"
 handler404 = "shop.views.page_not_found"
+handler500 = "shop.views.server_error"

@@ -1,15 +1,17 @@
 import json
 import os
 import socket
+import sys
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
 from accounts.redaction import redact
 from shop import engine_comparison, health
-from shop.http import error_response, get_only, wants_json
+from shop.http import error_response, get_only, service_unavailable, wants_json
 
 
 @get_only
@@ -43,6 +45,19 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if wants_json(request):
         return error_response(request, "Not found.", 404)
     return defaults.page_not_found(request, exception)
+
+
+DATABASE_UNAVAILABLE = "The shop cannot reach its database right now; please try again in a moment."
+# A connection refused, timed out, cut or closed (or a deadlock, a timeout): transient, not bugs.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page for bugs; a 503 that says so when the database cannot be reached.
+    Django calls this for an exception from any middleware or view (without DEBUG)."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+        return service_unavailable(request, DATABASE_UNAVAILABLE)
+    return defaults.server_error(request)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -30,6 +30,8 @@ class ShopStoreMixin:
     server_side = True  # False: the session lives only in the browser
     # True where the store carries on from its database when its cache is lost.
     survives_cache_loss = False
+    # True where sessions are kept in the database (behind a cache or not).
+    kept_in_database = False
     # True once the store could not be reached in this request (only `redis` ever sets it).
     unavailable = False
 
@@ -103,6 +105,8 @@ class NewKeysUnlookedMixin:
 class HashedRowsMixin(NewKeysUnlookedMixin, ShopStoreMixin):
     """db and cached_db: django_session rows keyed by the key's digest, and a row lock on
     the stored session held by a transaction for changes."""
+
+    kept_in_database = True
 
     def _get_session_from_db(self):
         return self._live_row(self.session_key)
