@@ -1,7 +1,9 @@
 """Where sessions live: the one SESSION_BACKEND setting, turned into Django settings."""
 
+import re
 from importlib import import_module
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -23,18 +25,68 @@ def store_class(backend: str) -> type:
     return import_module(SESSION_ENGINES[backend]).SessionStore
 
 
-def redis_cache(redis_url: str, key_prefix: str = "shop") -> dict[str, Any]:
-    """A django-redis cache that fails fast, so an outage costs a second, not a hang."""
+# host:port, the host a name, an IPv4 address or an IPv6 address in brackets.
+NODE = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5})")
+NODES_EXAMPLE = "10.0.0.1:26379,10.0.0.2:26379"
+CLUSTER_FACTORY = "shop.redis_cluster.ClusterConnectionFactory"
+SENTINEL_FACTORY = "django_redis.pool.SentinelConnectionFactory"
+
+
+def parse_nodes(name: str, value: str) -> list[tuple[str, int]]:
+    """`host:port,host:port` (REDIS_SENTINELS, REDIS_CLUSTER_NODES) as (host, port) pairs."""
+    nodes = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        match = NODE.fullmatch(item)
+        if not match or not 0 < int(match["port"]) < 65536:
+            raise ImproperlyConfigured(
+                f"{name} must be host:port pairs separated by commas, like {NODES_EXAMPLE}; "
+                f"{item!r} is not one."
+            )
+        nodes.append((match["host"].strip("[]"), int(match["port"])))
+    return nodes
+
+
+def redis_cache(
+    redis_url: str, key_prefix: str = "shop", sentinels: str = "", cluster_nodes: str = ""
+) -> dict[str, Any]:
+    """A django-redis cache that fails fast, so an outage costs a second, not a hang: on
+    one Redis at REDIS_URL, on the primary that REDIS_SENTINELS name, or on a Redis Cluster."""
+    sentinel_nodes = parse_nodes("REDIS_SENTINELS", sentinels)
+    start_up_nodes = parse_nodes("REDIS_CLUSTER_NODES", cluster_nodes)
+    if sentinel_nodes and start_up_nodes:
+        raise ImproperlyConfigured(
+            "Set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both: Sentinel watches one "
+            "primary and its replicas, a cluster shards keys over several primaries."
+        )
+    options: dict[str, Any] = {
+        "SERIALIZER": "django_redis.serializers.json.JSONSerializer",  # sessions are JSON only
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+    }
+    if sentinel_nodes:
+        check_service_name(redis_url)
+        # Not django-redis's SentinelClient: it reads from replicas, which lag behind writes.
+        options |= {"CONNECTION_FACTORY": SENTINEL_FACTORY, "SENTINELS": sentinel_nodes}
+    if start_up_nodes:
+        # django-redis wants a LOCATION; the cluster client starts from all the nodes.
+        host, port = start_up_nodes[0]
+        redis_url = f"redis://[{host}]:{port}/0" if ":" in host else f"redis://{host}:{port}/0"
+        options |= {"CONNECTION_FACTORY": CLUSTER_FACTORY, "CLUSTER_NODES": start_up_nodes}
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": redis_url,
         "KEY_PREFIX": key_prefix,
-        "OPTIONS": {
-            "SERIALIZER": "django_redis.serializers.json.JSONSerializer",  # sessions are JSON only
-            "SOCKET_CONNECT_TIMEOUT": 0.5,
-            "SOCKET_TIMEOUT": 0.5,
-        },
+        "OPTIONS": options,
     }
+
+
+def check_service_name(redis_url: str) -> None:
+    """With Sentinel, REDIS_URL's host is the name of the service the sentinels monitor."""
+    if "," in redis_url or not urlsplit(redis_url).hostname:
+        raise ImproperlyConfigured(
+            f"With REDIS_SENTINELS, REDIS_URL's host names the monitored service, as in "
+            f"redis://shop/0; {redis_url!r} names none."
+        )
 
 
 def rate_limits_cache() -> dict[str, Any]:
@@ -49,18 +101,26 @@ def rate_limits_cache() -> dict[str, Any]:
     }
 
 
-def session_settings(backend: str, redis_url: str, key_prefix: str = "shop") -> dict[str, Any]:
+def session_settings(
+    backend: str,
+    redis_url: str,
+    key_prefix: str = "shop",
+    sentinels: str = "",
+    cluster_nodes: str = "",
+) -> dict[str, Any]:
     """Map SESSION_BACKEND to SESSION_ENGINE, CACHES and SESSION_CACHE_ALIAS (CACHES also
-    holds the rate-limit counters, the same on every engine)."""
+    holds the rate-limit counters, the same on every engine). `sentinels` and
+    `cluster_nodes` are REDIS_SENTINELS and REDIS_CLUSTER_NODES, checked on every engine."""
     if backend not in SESSION_ENGINES:
         valid = ", ".join(SESSION_BACKENDS)
         raise ImproperlyConfigured(f"SESSION_BACKEND={backend!r} is not valid; use one of {valid}.")
+    sessions_cache = redis_cache(redis_url, key_prefix, sentinels, cluster_nodes)
     caches: dict[str, Any] = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         RATE_LIMITS_CACHE_ALIAS: rate_limits_cache(),
     }
     if backend in REDIS_BACKENDS:
-        caches[SESSIONS_CACHE_ALIAS] = redis_cache(redis_url, key_prefix)
+        caches[SESSIONS_CACHE_ALIAS] = sessions_cache
     return {
         "SESSION_BACKEND": backend,
         "SESSION_ENGINE": SESSION_ENGINES[backend],

@@ -125,8 +125,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_SENTINELS = os.environ.get("REDIS_SENTINELS", "")  # then REDIS_URL's host is the service
+REDIS_CLUSTER_NODES = os.environ.get("REDIS_CLUSTER_NODES", "")  # then REDIS_URL is not used
 # SESSION_BACKEND, SESSION_ENGINE, SESSION_CACHE_ALIAS and CACHES, from one setting.
-globals().update(session_settings(os.environ.get("SESSION_BACKEND", "db"), REDIS_URL))
+globals().update(
+    session_settings(
+        os.environ.get("SESSION_BACKEND", "db"),
+        REDIS_URL,
+        sentinels=REDIS_SENTINELS,
+        cluster_nodes=REDIS_CLUSTER_NODES,
+    )
+)
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 # How long signed-in sessions last (shop/sessions/lifetime.py); guests keep SESSION_COOKIE_AGE.
 SESSION_IDLE_SECONDS = env_seconds("SESSION_IDLE_SECONDS", 7200)

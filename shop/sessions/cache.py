@@ -17,6 +17,7 @@ from shop.sessions.outage import REDIS_ERRORS, SessionsUnavailable, log_failure
 LOCK_TIMEOUT_SECONDS = 5
 LOCK_MILLISECONDS = LOCK_TIMEOUT_SECONDS * 1000
 LOCK_RETRY_SECONDS = 0.02
+UNUSED_KEY = "healthz"  # never written: asking whether it exists shows the store serves keys
 
 # One round trip each. KEYS[1] is the session's entry and KEYS[2] its lock: one hash tag,
 # so one Redis Cluster slot. ARGV[1] is this request's lock token.
@@ -239,9 +240,10 @@ def run_script(source: str, keys: list[str], args: list) -> object:
 
 def reach_redis() -> None:
     try:
-        get_redis_connection(settings.SESSION_CACHE_ALIAS).ping()
+        # A key, not PING: a Redis Cluster that has lost a primary answers PING and refuses keys.
+        get_redis_connection(settings.SESSION_CACHE_ALIAS).exists(UNUSED_KEY)
     except REDIS_ERRORS as error:
-        log_failure("ping", error)
+        log_failure("probe", error)
         raise SessionsUnavailable from error
 
 

@@ -9,12 +9,14 @@ from typing import Any
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django_redis.exceptions import ConnectionInterrupted
 from redis import RedisError
+from redis.exceptions import RedisClusterException
 
 logger = logging.getLogger("shop.sessions")
 
 # django-redis wraps the client's errors in ConnectionInterrupted; its lock and a raw
-# connection raise the client's own; a socket can fail below both.
-REDIS_ERRORS = (ConnectionInterrupted, RedisError, OSError)
+# connection raise the client's own; a socket can fail below both. A Redis Cluster with no
+# node left to answer raises RedisClusterException, which is no RedisError, through both.
+REDIS_ERRORS = (ConnectionInterrupted, RedisError, RedisClusterException, OSError)
 
 SESSIONS_UNAVAILABLE = "Sessions are unavailable right now; please try again in a moment."
 

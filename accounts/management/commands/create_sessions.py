@@ -10,9 +10,10 @@ session's key is derived from its public id and SECRET_KEY (`session_key_of`), s
 test can act as one.
 
 `--engine` may differ from SESSION_BACKEND: the data then goes where a server started with
-SESSION_BACKEND=<engine> (and the same REDIS_URL) reads it. The store's classes are not
-used to write, because one object and round trip per session would take an hour at a
-million; the command writes what they would write, in batches.
+SESSION_BACKEND=<engine> (and the same REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES)
+reads it. The store's classes are not used to write, because one object and round trip per
+session would take an hour at a million; the command writes what they would write, in
+batches (on a Redis Cluster, redis-py's pipeline sends each node its share).
 """
 
 import ipaddress
@@ -106,7 +107,11 @@ def sessions_cache(engine: str) -> BaseCache:
     """The configured sessions cache, or the one a server on `engine` would build."""
     if engine == settings.SESSION_BACKEND:
         return caches[settings.SESSION_CACHE_ALIAS]
-    config = settings.CACHES.get(SESSIONS_CACHE_ALIAS) or redis_cache(settings.REDIS_URL)
+    config = settings.CACHES.get(SESSIONS_CACHE_ALIAS) or redis_cache(
+        settings.REDIS_URL,
+        sentinels=settings.REDIS_SENTINELS,
+        cluster_nodes=settings.REDIS_CLUSTER_NODES,
+    )
     params = {key: value for key, value in config.items() if key not in ("BACKEND", "LOCATION")}
     return RedisCache(config["LOCATION"], params)
 
