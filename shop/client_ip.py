@@ -11,11 +11,20 @@ def client_ip(request: HttpRequest) -> str | None:
     """The peer's address; when the peer is one of DJANGO_TRUSTED_PROXIES, the address that
     proxy appended to X-Forwarded-For (the last one). Any before it are what the client
     claimed, and a client that reaches the shop directly cannot claim anything."""
-    peer = request.META.get("REMOTE_ADDR") or None
+    peer = plain(request.META.get("REMOTE_ADDR") or None)
     if not is_trusted_proxy(peer):
         return peer
     appended = request.META.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1].strip()
-    return appended if is_ip_address(appended) else peer
+    return plain(appended) if is_ip_address(appended) else peer
+
+
+def plain(address: str | None) -> str | None:
+    """An IPv4 client seen through a dual-stack socket (::ffff:198.51.100.7) as IPv4, so it is
+    not counted in the /64 that every such address shares."""
+    if not address or not is_ip_address(address):
+        return address
+    mapped = getattr(ipaddress.ip_address(address), "ipv4_mapped", None)
+    return str(mapped) if mapped else address
 
 
 def is_trusted_proxy(address: str | None) -> bool:

@@ -53,6 +53,15 @@ def test_a_peer_that_is_not_a_trusted_proxy_cannot_claim_an_address(proxied):
     assert lockout_address(direct) == "203.0.113.9"
 
 
+def test_an_ipv4_client_behind_a_dual_stack_socket_is_counted_as_itself(proxied):
+    one = request_from(HTTP_X_FORWARDED_FOR="::ffff:198.51.100.7")
+    other = request_from(HTTP_X_FORWARDED_FOR="::ffff:203.0.113.1")
+    assert client_ip(one) == lockout_address(one) == "198.51.100.7"
+    assert lockout_address(other) == "203.0.113.1"
+    direct = RequestFactory().get("/", REMOTE_ADDR="::ffff:203.0.113.9")
+    assert client_ip(direct) == "203.0.113.9"
+
+
 def test_trusted_proxies_may_be_ipv6_networks(settings):
     settings.TRUSTED_PROXIES = ["fd00::/8"]
     request = RequestFactory().get("/", REMOTE_ADDR="fd00::2", HTTP_X_FORWARDED_FOR="198.51.100.7")
