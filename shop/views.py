@@ -1,6 +1,7 @@
 import json
 import os
 import socket
+import sqlite3
 import sys
 
 from django.conf import settings
@@ -48,16 +49,30 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 DATABASE_UNAVAILABLE = "The shop cannot reach its database right now; please try again in a moment."
-# A connection refused, timed out, cut or closed (or a deadlock, a timeout): transient, not bugs.
-DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+# PostgreSQL's classes for a connection that failed (08) or a server shutting down (57P).
+CONNECTION_STATES = ("08", "57P")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page for bugs; a 503 that says so when the database cannot be reached.
     Django calls this for an exception from any middleware or view (without DEBUG)."""
-    if isinstance(sys.exc_info()[1], DATABASE_UNREACHABLE):
+    if database_unreachable(sys.exc_info()[1]):
         return service_unavailable(request, DATABASE_UNAVAILABLE)
     return defaults.server_error(request)
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """A connection refused, timed out, cut or closed (SQLite: locked) - not a missing table
+    or a bad query, which are bugs and keep the 500."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.OperationalError):
+        return "locked" in str(cause)
+    state = getattr(cause, "sqlstate", None)
+    return state is None or state.startswith(CONNECTION_STATES)  # None: no server answered
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

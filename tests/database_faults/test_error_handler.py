@@ -39,6 +39,16 @@ def test_a_json_client_is_told_in_json():
     assert json.loads(response.content) == {"error": DATABASE_UNAVAILABLE}
 
 
+def test_a_bug_the_database_reports_keeps_the_500_page(db):
+    from django.db import connection
+
+    with pytest.raises(Exception) as raised:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+    response = handled(raised.value)
+    assert response.status_code == 500
+
+
 def test_a_bug_keeps_the_500_page():
     response = handled(ValueError("a bug"))
     assert response.status_code == 500
