@@ -179,7 +179,7 @@ class LoadReport:
     statuses: Counter = field(default_factory=Counter)
     failures: list[Failure] = field(default_factory=list)  # no answer, or a 5xx
     adds: int = 0  # adds to cart the shop confirmed
-    lost: list[str] = field(default_factory=list)  # confirmed cart lines no longer there
+    lost: list[str] = field(default_factory=list)  # cart lines unlike what the shop confirmed
     signed_out: list[str] = field(default_factory=list)  # shoppers signed out by the fault
 
     def summary(self) -> str:
@@ -203,6 +203,12 @@ class ShopperAtWork:
         self.unconfirmed: Counter = Counter()
 
     def run(self) -> None:
+        try:
+            self.work()
+        except Exception as error:  # a page without its form, say: the shopper stops, and says so
+            self.load.record_failure("shopper stopped", None, repr(error))
+
+    def work(self) -> None:
         answer = self.attempt("sign in", lambda: self.shopper.sign_in(self.account))
         if answer is None or answer.status != 302:
             if answer is not None and answer.status < 500:  # else attempt() recorded it
@@ -222,6 +228,8 @@ class ShopperAtWork:
         if form is None:
             return  # no answer, or out of stock
         product_id = int(form.group(1))
+        if product_id in self.unconfirmed:
+            return  # its last add may or may not have counted: one such add a product at most
         answer = self.attempt(
             f"POST /cart/add/{product_id}/", lambda: self.shopper.add_from(page)[1]
         )
@@ -245,10 +253,10 @@ class ShopperAtWork:
         return answer
 
     def check(self) -> None:
-        """Once the fault is over: every confirmed add is in the cart, and no more than the
-        unconfirmed ones besides; still signed in."""
+        """Once the fault is over: the cart holds exactly what the shop confirmed, plus perhaps
+        the one unanswered add of a product; and the shopper is still signed in."""
         cart = self.shopper.cart()
-        for product_id in self.confirmed.keys() | self.unconfirmed.keys():
+        for product_id in self.confirmed.keys() | self.unconfirmed.keys() | cart.keys():
             have, told = cart.get(product_id, 0), self.confirmed[product_id]
             if not told <= have <= told + self.unconfirmed[product_id]:
                 self.load.report.lost.append(
