@@ -7,7 +7,8 @@ and for the tests that restart, kill and fail parts of it.
 
 Production settings (DJANGO_DEBUG=0, __Host- cookies, behind the TLS proxy) on the
 environment's DATABASE_URL, SESSION_BACKEND and Redis; a SQLite file in the run folder when
-DATABASE_URL is not set. nginx ends TLS with a self-signed certificate made for it.
+DATABASE_URL is not set, and only then the demo catalog and demo shoppers (or with --demo).
+nginx ends TLS with a self-signed certificate made for it.
 """
 
 import argparse
@@ -34,7 +35,6 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 START_SECONDS = 30  # for an instance or nginx to answer
 STOP_SECONDS = 25  # gunicorn's graceful_timeout, and a little more
 DEMO_SHOPPERS = 8
-DEMO_PASSWORD = "copper-Kettle-on-the-hob-42"
 
 
 def free_port() -> int:
@@ -46,43 +46,56 @@ def free_port() -> int:
 def production_env(run_dir: Path, base: dict[str, str]) -> dict[str, str]:
     """The environment every instance gets: the same secret key across restarts, or every
     signed cookie (and the whole session, on `cookie`) would stop being valid."""
-    key_file = run_dir / "secret-key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
     return {
-        "DATABASE_URL": f"sqlite:///{run_dir / 'db.sqlite3'}",
+        "DATABASE_URL": own_database(run_dir),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_MEDIA_ROOT": str(run_dir / "media"),
         "DJANGO_HSTS_SECONDS": "0",  # a trial on localhost must not pin it to HTTPS
         **base,
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": base.get("DJANGO_SECRET_KEY") or key_file.read_text(),
+        "DJANGO_SECRET_KEY": base.get("DJANGO_SECRET_KEY") or secret(run_dir, "secret-key"),
         "DJANGO_BEHIND_TLS_PROXY": "1",
         "DJANGO_STATIC_ROOT": str(run_dir / "static"),
     }
+
+
+def own_database(run_dir: Path) -> str:
+    return f"sqlite:///{run_dir / 'db.sqlite3'}"
+
+
+def secret(run_dir: Path, name: str) -> str:
+    """A random value kept in the run folder, readable by its owner alone from the start."""
+    path = run_dir / name
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(32))
+    return path.read_text()
 
 
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
-def prepare(env: dict[str, str]) -> None:
-    """What a deploy does once before the instances start."""
+def prepare(env: dict[str, str], demo: bool = True) -> None:
+    """What a deploy does once before the instances start; the demo catalog on request."""
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_catalog")
+    if demo:
+        manage(env, "seed_catalog")
     manage(env, "collectstatic", "--noinput", "-v0")
 
 
-def make_demo_shoppers(env: dict[str, str]) -> None:
+def make_demo_shoppers(env: dict[str, str], password: str) -> None:
+    """shopper-0 … shopper-7, with the run folder's own random password."""
     create = (
-        "from django.contrib.auth import get_user_model; User = get_user_model()\n"
+        "import os; from django.contrib.auth import get_user_model; User = get_user_model()\n"
         f"for n in range({DEMO_SHOPPERS}):\n"
-        "    name = f'shopper-{n}'\n"
-        "    if not User.objects.filter(username=name).exists():\n"
-        f"        User.objects.create_user(name, name + '@example.com', {DEMO_PASSWORD!r})"
+        "    user, _ = User.objects.get_or_create(username=f'shopper-{n}')\n"
+        "    user.set_password(os.environ['DEMO_PASSWORD']); user.save()"
     )
-    manage(env, "shell", "-c", create)
+    manage({**env, "DEMO_PASSWORD": password}, "shell", "-c", create)
 
 
 def self_signed_certificate(run_dir: Path) -> tuple[Path, Path]:
@@ -228,6 +241,7 @@ class Fleet:
             "USER": "user root;" if os.geteuid() == 0 else "",  # workers read the run folder
             "RUN": str(self.run_dir),
             "UPSTREAMS": upstreams,
+            "SERVER_NAMES": "127.0.0.1 localhost",  # DJANGO_ALLOWED_HOSTS
             "HTTPS": f"127.0.0.1:{self.https_port}",
             "HTTPS_PORT": str(self.https_port),
             "HTTP": f"127.0.0.1:{self.http_port}",
@@ -263,11 +277,16 @@ def wait_or_kill(process: subprocess.Popen) -> None:
 
 
 def up(args: argparse.Namespace) -> None:
-    args.run_dir.mkdir(exist_ok=True)
+    args.run_dir.mkdir(mode=0o700, exist_ok=True)  # the database, the keys, the logs
     env = production_env(args.run_dir, dict(os.environ))
-    print("Preparing the database, the demo catalog and the static files…", flush=True)
-    prepare(env)
-    make_demo_shoppers(env)
+    # Demo data goes only where it cannot overwrite a real shop's prices or add known logins.
+    demo = args.demo or env["DATABASE_URL"] == own_database(args.run_dir)
+    print(f"Preparing the database{', the demo catalog' if demo else ''} and the static files…")
+    prepare(env, demo)
+    if demo:
+        make_demo_shoppers(env, secret(args.run_dir, "demo-password"))
+        print(f"Demo shoppers shopper-0 … shopper-{DEMO_SHOPPERS - 1}, password in "
+              f"{args.run_dir / 'demo-password'}", flush=True)  # fmt: skip
     fleet = Fleet(env, args.run_dir, args.instances, https_port=args.port, http_port=args.port + 1)
     restart_requested = []
     signal.signal(signal.SIGHUP, lambda *_: restart_requested.append(True))
@@ -283,8 +302,7 @@ def up(args: argparse.Namespace) -> None:
             signal.pause()
             while restart_requested:
                 restart_requested.clear()
-                for instance in fleet.rolling_restart():
-                    print(f"instance {instance.number} ({instance.address}) restarted", flush=True)
+                restart_in_turn(fleet)
     except KeyboardInterrupt:
         pass
     finally:
@@ -292,38 +310,58 @@ def up(args: argparse.Namespace) -> None:
         (args.run_dir / "fleet.pid").unlink(missing_ok=True)
 
 
+def restart_in_turn(fleet: Fleet) -> None:
+    """Stop at an instance that does not come back healthy: it stays out of nginx, and the
+    others, not yet restarted, keep serving."""
+    try:
+        for instance in fleet.rolling_restart():
+            print(f"instance {instance.number} ({instance.address}) restarted", flush=True)
+    except RuntimeError as error:
+        print(f"Rolling restart stopped; that instance is left out of nginx:\n{error}", flush=True)
+
+
 def restart(args: argparse.Namespace) -> None:
-    pid_file = args.run_dir / "fleet.pid"
-    if not pid_file.exists():
-        sys.exit(f"No fleet is running from {args.run_dir} (start one with: deploy.fleet up).")
-    os.kill(int(pid_file.read_text()), signal.SIGHUP)
+    pid = running_fleet(args.run_dir)
+    os.kill(pid, signal.SIGHUP)
     print("Rolling restart asked for; the `up` command prints each instance as it returns.")
+
+
+def running_fleet(run_dir: Path) -> int:
+    """The PID of the `up` command serving from run_dir: a stale file must not make us signal
+    some other process."""
+    pid_file = run_dir / "fleet.pid"
+    pid = int(pid_file.read_text()) if pid_file.exists() else 0
+    if not pid or not psutil.pid_exists(pid) or "deploy.fleet" not in psutil.Process(pid).cmdline():
+        sys.exit(f"No fleet is running from {run_dir} (start one with: deploy.fleet up).")
+    return pid
 
 
 def load(args: argparse.Namespace) -> None:
     from tests.shoppers import Account, steady_load
 
-    accounts = [Account(f"shopper-{n}", DEMO_PASSWORD) for n in range(args.shoppers)]
+    password = (args.run_dir / "demo-password").read_text()
+    accounts = [Account(f"shopper-{n}", password) for n in range(args.shoppers)]
     url = f"https://127.0.0.1:{args.port}"
     with steady_load(url, accounts, max_seconds=args.seconds + 1) as running:
         time.sleep(args.seconds)
-    print(running.report.summary())
     report = running.report
-    sys.exit(1 if report.failures or report.lost or report.signed_out else 0)
+    print(report.summary())
+    sys.exit(1 if report.failures or report.lost or report.signed_out or not report.adds else 0)
 
 
 def main() -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--run-dir", type=Path, default=RUN_DIR, help="logs, pids, keys")
+    common.add_argument("--port", type=int, default=8443, help="nginx's HTTPS port (HTTP: +1)")
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--run-dir", type=Path, default=RUN_DIR, help="logs, pids, certificate")
-    parser.add_argument("--port", type=int, default=8443, help="nginx's HTTPS port (HTTP: +1)")
     commands = parser.add_subparsers(required=True)
-    start = commands.add_parser("up", help="prepare and serve until Ctrl-C")
+    start = commands.add_parser("up", parents=[common], help="prepare and serve until Ctrl-C")
     start.add_argument("--instances", type=int, default=3)
+    start.add_argument("--demo", action="store_true", help="seed demo data into DATABASE_URL too")
     start.set_defaults(run=up)
-    commands.add_parser(
-        "restart", help="restart the running fleet's instances in turn"
-    ).set_defaults(run=restart)
-    shoppers = commands.add_parser("load", help="signed-in demo shoppers adding to their carts")
+    again = commands.add_parser("restart", parents=[common], help="restart instances in turn")
+    again.set_defaults(run=restart)
+    shoppers = commands.add_parser("load", parents=[common], help="demo shoppers adding to carts")
     shoppers.add_argument("--seconds", type=float, default=30)
     shoppers.add_argument("--shoppers", type=int, default=DEMO_SHOPPERS)
     shoppers.set_defaults(run=load)
