@@ -1,14 +1,12 @@
 """The storefront's flows, in-process, on whatever Redis the settings point at: each one
 asserts what a shopper would see. The topology tests run them on Sentinel and on Cluster."""
 
-from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 
-from tests.cart.helpers import JSON, add, cart_of
+from tests.cart.helpers import JSON, add, add_at_once, cart_of
 from tests.register.helpers import make_user, record_of, sign_in
 
 THREADS, ADDS_EACH = 6, 5
@@ -97,24 +95,14 @@ def every_flow_works(make_product) -> None:
         flow(make_product)
 
 
-def add_in_thread(cookie: str, product) -> list[int]:
-    client = Client()
-    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
-    try:
-        return [add(client, product, "1").status_code for _ in range(ADDS_EACH)]
-    finally:
-        connections.close_all()
-
-
 def concurrent_adds_all_count(make_product) -> None:
     """Concurrent adds on one session: Django writes whole sessions, the lock keeps them all."""
     product = make_product(stock=99)
     client = Client()
     add(client, product, "1")
     cookie = session_key(client)
-    with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(add_in_thread, [cookie] * THREADS, [product] * THREADS))
-    assert all(code == 302 for codes in results for code in codes)
+    codes = add_at_once(cookie, product, THREADS, ADDS_EACH)
+    assert codes == [302] * THREADS * ADDS_EACH
     assert cart_of(client) == {product.id: 1 + THREADS * ADDS_EACH}
 
 
