@@ -11,9 +11,7 @@ def sentinel_fleet(tmp_path_factory) -> Iterator[SentinelFleet]:
     """One fleet for the in-process tests: django-redis keeps one pool per REDIS_URL per
     process, and the pool keeps the sentinels it was made with."""
     require_redis_server()
-    # Slow to call the primary down: on a busy machine a sentinel starved of CPU for a second
-    # would call a healthy primary down, and redis-py then finds no primary at all.
-    fleet = SentinelFleet(tmp_path_factory.mktemp("sentinel"), down_after_ms=5000)
+    fleet = SentinelFleet(tmp_path_factory.mktemp("sentinel"))
     try:
         fleet.start()
         yield fleet

@@ -110,9 +110,8 @@ class SentinelFleet:
     """A primary, one replica and three sentinels with a quorum of two, which fail over
     within seconds of the primary going silent."""
 
-    def __init__(self, directory: Path, data_config: str = "", down_after_ms: int = 1000) -> None:
-        """`data_config`: more configuration for the primary and the replica; `down_after_ms`:
-        how long the primary may be silent before the sentinels call it down."""
+    def __init__(self, directory: Path, data_config: str = "") -> None:
+        """`data_config`: more configuration for the primary and the replica."""
         self.primary = RedisProcess(directory, NO_PERSISTENCE + data_config)
         self.replica = RedisProcess(
             directory,
@@ -120,7 +119,7 @@ class SentinelFleet:
         )
         monitor = (
             f"sentinel monitor {SERVICE} 127.0.0.1 {self.primary.port} 2\n"
-            f"sentinel down-after-milliseconds {SERVICE} {down_after_ms}\n"
+            f"sentinel down-after-milliseconds {SERVICE} 1000\n"
             f"sentinel failover-timeout {SERVICE} 5000\n"
         )
         self.sentinels = [RedisProcess(directory, monitor, "--sentinel") for _ in range(3)]
