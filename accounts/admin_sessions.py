@@ -6,7 +6,6 @@ have fixed choices and search matches exact values on indexed columns.
 
 import json
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -25,12 +24,12 @@ from accounts.redaction import redact
 from cart import session_cart
 from shop.catalog.models import Product
 from shop.client_ip import is_ip_address
-from shop.session_backends import SESSION_BACKENDS, store_class
+from shop.session_backends import SESSION_BACKENDS, engines_in_use, store_class
 
 
 def stored_data(record: SessionRecord) -> dict | None:
     """What the server holds for this session; None where the server cannot read it."""
-    if not record.key_digest or record.engine != settings.SESSION_BACKEND:
+    if not record.key_digest or record.engine not in engines_in_use():
         return None
     return store_class(record.engine).read_stored(record.key_digest)
 
@@ -216,7 +215,7 @@ class SessionRecordAdmin(admin.ModelAdmin):
                 return (
                     "Kept in the visitor's browser as a signed cookie: the server cannot read it."
                 )
-            if record.engine == settings.SESSION_BACKEND:
+            if record.engine in engines_in_use():
                 return "The session store cannot be reached right now."
             return f"Kept by the {record.engine} engine, which is not the one running now."
         if not data:

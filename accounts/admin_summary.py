@@ -8,6 +8,7 @@ seconds. Below ESTIMATE_FROM_ROWS both are exact.
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -56,8 +57,19 @@ def active_summary() -> dict:
 def compute_summary() -> dict:
     rows = register_size_estimate()
     if rows < ESTIMATE_FROM_ROWS:
-        return exact_summary()
-    return sampled_summary(percent=min(100.0, 100.0 * SUMMARY_SAMPLE_ROWS / rows))
+        return exact_summary() | moving_summary()
+    percent = min(100.0, 100.0 * SUMMARY_SAMPLE_ROWS / rows)
+    return sampled_summary(percent) | moving_summary()
+
+
+def moving_summary() -> dict:
+    """While sessions move engines: how many active ones are still on the old engine,
+    counted exactly (by the engine index), since it says when that engine can go."""
+    old_engine = settings.SESSION_MIGRATE_FROM
+    if not old_engine:
+        return {}
+    still = SessionRecord.objects.active().filter(engine=old_engine).count()
+    return {"old_engine": old_engine, "on_old_engine": still}
 
 
 def exact_summary() -> dict:

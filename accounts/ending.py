@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import SessionRecord, User
 from accounts.register import current_public_id
-from shop.session_backends import SESSION_BACKENDS, store_class
+from shop.session_backends import SESSION_BACKENDS, engines_in_use, store_class
 from shop.sessions import lifetime
 
 # A user's ended sessions are checked on every request: past this many, every session
@@ -93,7 +93,7 @@ def remember_ended(user_id: int, ended: dict[str, int]) -> None:
 
 def clear_from_store(record: SessionRecord) -> None:
     """A guest's data goes; a signed-in session's is replaced by the fact that it ended."""
-    if record.key_digest and record.engine == settings.SESSION_BACKEND:
+    if record.key_digest and record.engine in engines_in_use():
         store = store_class(record.engine)
         if record.user_id is None:
             store.delete_stored(record.key_digest)
@@ -146,10 +146,11 @@ def end_all_sessions(user) -> int:
 
 
 def ended_as_guest(request) -> bool:
-    """Whether this cookie-engine guest session was ended by staff. Only a signed cookie
-    needs this: server-side engines lose the session's data when it is ended."""
+    """Whether this cookie-engine guest session was ended by staff (checked too while
+    sessions move from the cookie engine). Only a signed cookie needs this: server-side
+    engines lose the session's data when it is ended."""
     session = request.session
-    if session.server_side or AUTH_SESSION_KEY in session:
+    if not session.guests_may_be_cookies or AUTH_SESSION_KEY in session:
         return False
     public_id = current_public_id(session)
     return bool(public_id) and public_id in ended_cookie_guests

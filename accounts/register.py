@@ -52,6 +52,7 @@ def has_data(session) -> bool:
 def snapshot(request: HttpRequest) -> dict:
     cart = session_cart.summary(request.session)
     return {
+        "engine": request.session.engine,
         "user_id": request.session.get(AUTH_SESSION_KEY),
         "cart_lines": cart.lines,
         "cart_value": cart.value,
@@ -59,10 +60,11 @@ def snapshot(request: HttpRequest) -> dict:
     }
 
 
-# What rewrites the row at once when it changes. The cart's value is not among them: a
+# What rewrites the row at once when it changes (the engine: when a session moves to
+# another, see shop/sessions/moving.py). The cart's value is not among them: a
 # quantity change would otherwise cost every cart change a write of its own; the value is
 # brought up to date with the next write, at most TOUCH_SECONDS later.
-PROMPT_FIELDS = ("user_id", "cart_lines", "key_digest")
+PROMPT_FIELDS = ("engine", "user_id", "cart_lines", "key_digest")
 
 
 def fingerprint(state: dict) -> str:
@@ -95,6 +97,7 @@ def sync(request: HttpRequest) -> None:
 
 def record_fields(request: HttpRequest, state: dict) -> dict:
     return {
+        "engine": state["engine"],
         "user_id": state["user_id"],
         "key_digest": state["key_digest"],
         "cart_lines": state["cart_lines"],
@@ -107,9 +110,7 @@ def record_fields(request: HttpRequest, state: dict) -> dict:
 
 
 def create_record(request: HttpRequest, state: dict) -> SessionRecord:
-    return SessionRecord.objects.create(
-        engine=request.session.engine, **record_fields(request, state)
-    )
+    return SessionRecord.objects.create(**record_fields(request, state))
 
 
 def update_record(request: HttpRequest, public_id: str, state: dict) -> bool:

@@ -5,6 +5,7 @@ from importlib import import_module
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 # Each value names a custom store that subclasses Django's engine of the same kind.
@@ -15,6 +16,8 @@ SESSION_ENGINES = {
     "redis_db": "shop.sessions.cached_db",
 }
 SESSION_BACKENDS = tuple(SESSION_ENGINES)
+# With SESSION_MIGRATE_FROM set, this store moves sessions of that engine in as they arrive.
+MOVING_ENGINE = "shop.sessions.moving"
 REDIS_BACKENDS = ("redis", "redis_db")
 SESSIONS_CACHE_ALIAS = "sessions"
 RATE_LIMITS_CACHE_ALIAS = "rate_limits"  # django-ratelimit's counters (RATELIMIT_USE_CACHE)
@@ -107,23 +110,44 @@ def session_settings(
     key_prefix: str = "shop",
     sentinels: str = "",
     cluster_nodes: str = "",
+    migrate_from: str = "",
 ) -> dict[str, Any]:
-    """Map SESSION_BACKEND to SESSION_ENGINE, CACHES and SESSION_CACHE_ALIAS (CACHES also
-    holds the rate-limit counters, the same on every engine). `sentinels` and
-    `cluster_nodes` are REDIS_SENTINELS and REDIS_CLUSTER_NODES, checked on every engine."""
-    if backend not in SESSION_ENGINES:
-        valid = ", ".join(SESSION_BACKENDS)
-        raise ImproperlyConfigured(f"SESSION_BACKEND={backend!r} is not valid; use one of {valid}.")
+    """Map SESSION_BACKEND (and SESSION_MIGRATE_FROM) to SESSION_ENGINE, CACHES and
+    SESSION_CACHE_ALIAS (CACHES also holds the rate-limit counters, the same on every
+    engine). `sentinels` and `cluster_nodes` are REDIS_SENTINELS and REDIS_CLUSTER_NODES,
+    checked on every engine."""
+    check_engine("SESSION_BACKEND", backend)
+    if migrate_from:
+        check_engine("SESSION_MIGRATE_FROM", migrate_from)
+    if migrate_from == backend:
+        raise ImproperlyConfigured(
+            f"SESSION_MIGRATE_FROM={migrate_from!r} names the engine sessions already live on; "
+            "name the engine they are moving from, or leave it empty."
+        )
     sessions_cache = redis_cache(redis_url, key_prefix, sentinels, cluster_nodes)
     caches: dict[str, Any] = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         RATE_LIMITS_CACHE_ALIAS: rate_limits_cache(),
     }
-    if backend in REDIS_BACKENDS:
+    uses_redis = bool({backend, migrate_from} & set(REDIS_BACKENDS))
+    if uses_redis:
         caches[SESSIONS_CACHE_ALIAS] = sessions_cache
     return {
         "SESSION_BACKEND": backend,
-        "SESSION_ENGINE": SESSION_ENGINES[backend],
-        "SESSION_CACHE_ALIAS": SESSIONS_CACHE_ALIAS if backend in REDIS_BACKENDS else "default",
+        "SESSION_MIGRATE_FROM": migrate_from,
+        "SESSION_ENGINE": MOVING_ENGINE if migrate_from else SESSION_ENGINES[backend],
+        "SESSION_CACHE_ALIAS": SESSIONS_CACHE_ALIAS if uses_redis else "default",
         "CACHES": caches,
     }
+
+
+def check_engine(name: str, value: str) -> None:
+    if value not in SESSION_ENGINES:
+        valid = ", ".join(SESSION_BACKENDS)
+        raise ImproperlyConfigured(f"{name}={value!r} is not valid; use one of {valid}.")
+
+
+def engines_in_use() -> tuple[str, ...]:
+    """The engine sessions live on, and the one they are moving from, if any: the stores
+    that can hold a live session now."""
+    return tuple(filter(None, (settings.SESSION_BACKEND, settings.SESSION_MIGRATE_FROM)))

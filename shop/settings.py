@@ -134,6 +134,8 @@ globals().update(
         REDIS_URL,
         sentinels=REDIS_SENTINELS,
         cluster_nodes=REDIS_CLUSTER_NODES,
+        # Sessions of this engine move to SESSION_BACKEND as they arrive (README: runbook).
+        migrate_from=os.environ.get("SESSION_MIGRATE_FROM", ""),
     )
 )
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"

@@ -15,6 +15,8 @@ from django.utils.crypto import get_random_string
 
 from shop.sessions import lifetime
 
+KEY_CHARACTERS = frozenset(VALID_KEY_CHARS)
+
 
 def digest(session_key: str) -> str:
     """What a server-side store keeps instead of the session key, so a dump of the database
@@ -34,6 +36,14 @@ class ShopStoreMixin:
     kept_in_database = False
     # True once the store could not be reached in this request (only `redis` ever sets it).
     unavailable = False
+    # True where a guest's session may be a signed cookie, which only the register can end.
+    guests_may_be_cookies = False
+
+    @classmethod
+    def could_hold(cls, session_key: str) -> bool:
+        """Whether a cookie's value has the shape of this store's keys (32 of Django's key
+        characters), so a value of another engine's is not looked up here."""
+        return len(session_key) == 32 and set(session_key) <= KEY_CHARACTERS
 
     @property
     def key_digest(self) -> str:
@@ -74,6 +84,10 @@ class ShopStoreMixin:
     def reachable(cls) -> bool:
         """Whether the server can reach where sessions are kept (a cookie needs nothing)."""
         return True
+
+    @classmethod
+    def forget_cached(cls, key_digest: str) -> None:
+        """Drop a cached copy of the session, where the store keeps one in front of its rows."""
 
     @classmethod
     def changing(cls) -> AbstractContextManager:

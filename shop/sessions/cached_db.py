@@ -63,7 +63,11 @@ class SessionStore(HashedCacheKeysMixin, HashedRowsMixin, DjangoSessionStore):
     @classmethod
     def replace_stored(cls, key_digest: str, data: dict) -> None:
         super().replace_stored(key_digest, data)
-        cls()._cache.delete(cls.stored_cache_key(key_digest))  # the next read finds the row
+        cls.forget_cached(key_digest)  # the next read finds the row
+
+    @classmethod
+    def forget_cached(cls, key_digest: str) -> None:
+        cls()._cache.delete(cls.stored_cache_key(key_digest))
 
     @classmethod
     def reachable(cls) -> bool:

@@ -20,6 +20,11 @@ class SessionStore(ShopStoreMixin, DjangoSessionStore):
     engine = "cookie"
     place = "in your browser, in a signed cookie; this server keeps nothing"
     server_side = False
+    guests_may_be_cookies = True
+
+    @classmethod
+    def could_hold(cls, session_key: str) -> bool:
+        return session_key.count(":") >= 2  # value:timestamp:signature
 
     def load(self) -> dict:
         data = super().load()  # accepts signatures as old as the longest remembered sign-in
