@@ -52,3 +52,27 @@ def test_an_unknown_backend_names_the_valid_values(bad):
 
 def test_the_four_backends_are_the_contracts():
     assert SESSION_BACKENDS == ("cookie", "db", "redis", "redis_db")
+
+
+@pytest.mark.parametrize("old", SESSION_BACKENDS)
+def test_moving_sessions_in_takes_the_moving_store_and_redis_for_either_engine(old):
+    new = "cookie" if old != "cookie" else "db"
+    result = session_settings(new, REDIS, migrate_from=old)
+    assert result["SESSION_ENGINE"] == "shop.sessions.moving"
+    assert result["SESSION_MIGRATE_FROM"] == old
+    assert ("sessions" in result["CACHES"]) == (old in ("redis", "redis_db"))
+
+
+def test_without_moving_the_setting_is_empty():
+    assert session_settings("db", REDIS)["SESSION_MIGRATE_FROM"] == ""
+
+
+@pytest.mark.parametrize("bad", ["memcached", "Redis"])
+def test_an_unknown_engine_to_move_from_names_the_valid_values(bad):
+    with pytest.raises(ImproperlyConfigured, match="SESSION_MIGRATE_FROM=.*cookie, db, redis"):
+        session_settings("db", REDIS, migrate_from=bad)
+
+
+def test_moving_from_the_engine_already_in_use_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="names the engine sessions already live on"):
+        session_settings("redis", REDIS, migrate_from="redis")

@@ -46,3 +46,14 @@ def test_production_starts_with_a_secret_key():
 def test_a_bad_debug_value_is_named():
     result = start(DJANGO_DEBUG="yes")
     assert "DJANGO_DEBUG must be 1 or 0" in result.stderr
+
+
+def test_session_migrate_from_moves_sessions_to_session_backend():
+    result = start(SESSION_BACKEND="redis", SESSION_MIGRATE_FROM="db")
+    assert result.stdout.split()[0] == "shop.sessions.moving"
+
+
+def test_a_bad_session_migrate_from_stops_start_up():
+    result = start(SESSION_BACKEND="redis", SESSION_MIGRATE_FROM="redis")
+    assert result.returncode != 0
+    assert "SESSION_MIGRATE_FROM='redis' names the engine sessions already live on" in result.stderr
