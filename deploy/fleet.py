@@ -3,6 +3,8 @@ and for the tests that restart, kill and fail parts of it.
 
     uv run python -m deploy.fleet up         # serve https://127.0.0.1:8443 until Ctrl-C
     uv run python -m deploy.fleet restart    # restart the running fleet's instances in turn
+    uv run python -m deploy.fleet restart SESSION_BACKEND=redis SESSION_MIGRATE_FROM=db
+                                             # ... each one started with these settings
     uv run python -m deploy.fleet load       # a steady load of signed-in shoppers, reported
 
 Production settings (DJANGO_DEBUG=0, __Host- cookies, behind the TLS proxy) on the
@@ -12,7 +14,9 @@ nginx ends TLS with a self-signed certificate made for it.
 """
 
 import argparse
+import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -35,6 +39,8 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 START_SECONDS = 30  # for an instance or nginx to answer
 STOP_SECONDS = 25  # gunicorn's graceful_timeout, and a little more
 DEMO_SHOPPERS = 8
+CHANGES_FILE = "restart-settings.json"  # from `restart` to the `up` process it signals
+SETTING = re.compile(r"[A-Z][A-Z0-9_]*=.*", re.DOTALL)
 
 
 def free_port() -> int:
@@ -211,7 +217,9 @@ class Fleet:
         self.start_instance(instance)
         self.set_drained(instance, False)
 
-    def rolling_restart(self) -> Iterator[Instance]:
+    def rolling_restart(self, changes: dict[str, str] | None = None) -> Iterator[Instance]:
+        """Each instance in turn, started again with `changes` to the environment."""
+        self.env = {**self.env, **(changes or {})}
         for instance in self.instances:
             self.restart_instance(instance)
             yield instance
@@ -302,7 +310,7 @@ def up(args: argparse.Namespace) -> None:
             signal.pause()
             while restart_requested:
                 restart_requested.clear()
-                restart_in_turn(fleet)
+                restart_in_turn(fleet, take_changes(args.run_dir))
     except KeyboardInterrupt:
         pass
     finally:
@@ -310,11 +318,13 @@ def up(args: argparse.Namespace) -> None:
         (args.run_dir / "fleet.pid").unlink(missing_ok=True)
 
 
-def restart_in_turn(fleet: Fleet) -> None:
+def restart_in_turn(fleet: Fleet, changes: dict[str, str]) -> None:
     """Stop at an instance that does not come back healthy: it stays out of nginx, and the
     others, not yet restarted, keep serving."""
+    if changes:
+        print("Restarting with " + " ".join(f"{k}={v}" for k, v in changes.items()), flush=True)
     try:
-        for instance in fleet.rolling_restart():
+        for instance in fleet.rolling_restart(changes):
             print(f"instance {instance.number} ({instance.address}) restarted", flush=True)
     except RuntimeError as error:
         print(f"Rolling restart stopped; that instance is left out of nginx:\n{error}", flush=True)
@@ -322,8 +332,24 @@ def restart_in_turn(fleet: Fleet) -> None:
 
 def restart(args: argparse.Namespace) -> None:
     pid = running_fleet(args.run_dir)
+    changes = dict(setting.split("=", 1) for setting in args.settings)
+    (args.run_dir / CHANGES_FILE).write_text(json.dumps(changes))
     os.kill(pid, signal.SIGHUP)
     print("Rolling restart asked for; the `up` command prints each instance as it returns.")
+
+
+def take_changes(run_dir: Path) -> dict[str, str]:
+    """The settings the last `restart` asked for, once."""
+    path = run_dir / CHANGES_FILE
+    changes = json.loads(path.read_text()) if path.exists() else {}
+    path.unlink(missing_ok=True)
+    return changes
+
+
+def setting(text: str) -> str:
+    if not SETTING.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=value, e.g. SESSION_BACKEND=redis")
+    return text
 
 
 def running_fleet(run_dir: Path) -> int:
@@ -360,6 +386,10 @@ def main() -> None:
     start.add_argument("--demo", action="store_true", help="seed demo data into DATABASE_URL too")
     start.set_defaults(run=up)
     again = commands.add_parser("restart", parents=[common], help="restart instances in turn")
+    again.add_argument(
+        "settings", nargs="*", type=setting, metavar="NAME=value",
+        help="environment for the restarted instances, e.g. SESSION_BACKEND=redis",
+    )  # fmt: skip
     again.set_defaults(run=restart)
     shoppers = commands.add_parser("load", parents=[common], help="demo shoppers adding to carts")
     shoppers.add_argument("--seconds", type=float, default=30)

@@ -20,6 +20,8 @@ REQUEST_TIMEOUT = 10  # seconds for any one request
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ADD_FORM = re.compile(r'action="/cart/add/(\d+)/"')
 PRODUCT_LINK = re.compile(r'href="(/products/[a-z0-9-]+/)"')
+# What the cart says when it refuses an add (cart/services.py).
+CART_REFUSAL = re.compile(r"You can(not)? add (at most \d+ )?more|is not available at the moment")
 
 
 @dataclass(frozen=True)
@@ -233,12 +235,15 @@ class ShopperAtWork:
         answer = self.attempt(
             f"POST /cart/add/{product_id}/", lambda: self.shopper.add_from(page)[1]
         )
-        # A 400 (not that many in stock) changes nothing, as it says.
+        # A 400 for a cart limit changes nothing, as it says; any other (a session
+        # interrupted, say) is a failure.
         if answer is not None and answer.status == 302:
             self.confirmed[product_id] += 1
             self.load.count_add()
         elif answer is None or answer.status >= 500:
             self.unconfirmed[product_id] += 1
+        elif not CART_REFUSAL.search(answer.text):
+            self.load.record_failure(f"POST /cart/add/{product_id}/", answer.status, answer.text)
 
     def attempt(self, what: str, send) -> Answer | None:
         try:
