@@ -170,6 +170,7 @@ class Factory:
         # real request on it only touches the row when it is due.
         cart_summary = session_cart.summary(data)
         state = {
+            "engine": record.engine,
             "user_id": data.get(SESSION_KEY),
             "cart_lines": cart_summary.lines,
             "cart_value": cart_summary.value,
