@@ -53,10 +53,10 @@ def test_switching_engines_under_load_fails_no_request_and_loses_nothing(
 
 def engines_of(env: dict[str, str], accounts) -> set[str]:
     """The engines the register says these shoppers' active sessions are on."""
-    names = ",".join(account.username for account in accounts)
+    names = [account.username for account in accounts]
     code = (
         "from accounts.models import SessionRecord as R; "
-        f"print(*set(R.objects.active().filter(user__username__in={names.split(',')!r})"
+        f"print(*set(R.objects.active().filter(user__username__in={names!r})"
         ".values_list('engine', flat=True)))"
     )
     return set(manage(env, "shell", "--verbosity", "0", "-c", code).split())

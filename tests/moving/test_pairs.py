@@ -141,3 +141,19 @@ def test_an_old_store_out_of_reach_makes_a_guest_never_a_500(switch, make_produc
         assert cart_of(client) == ({product.id: 2} if carried_on else {})
         status = add(client, product).status_code
         assert status == (503 if switch.new == "redis" else 302)
+
+
+def test_a_forged_or_mangled_cookie_is_a_guest_on_either_engine(switch, make_product):
+    user = make_user()
+    cookie, product = start_shopping(switch, make_product, signed_in=True)
+    forged = [cookie[:-3] + "xyz", cookie + ":x", "0" * 32, "a:b:c", "é" * 40, "x"]
+    with switch.after():
+        for value in forged:
+            client = client_with(value)
+            page = client.get("/cart/")
+            assert page.status_code == 200 and page.context["user"] != user, value
+            assert add(client, product).status_code == 302  # a fresh guest cart, nothing lost
+    with switch.after():  # the real cookie still carries on
+        client = client_with(cookie)
+        assert client.get("/cart/").context["user"] == user
+        assert cart_of(client)[product.id] == 2
