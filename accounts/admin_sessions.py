@@ -24,6 +24,7 @@ from accounts.redaction import redact
 from cart import session_cart
 from shop.catalog.models import Product
 from shop.client_ip import is_ip_address
+from shop.orders import checkout
 from shop.session_backends import SESSION_BACKENDS, engines_in_use, store_class
 
 
@@ -66,6 +67,21 @@ class CartFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CheckoutFilter(admin.SimpleListFilter):
+    title = "in checkout"
+    parameter_name = "checkout"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), *[(step, f"At {step}") for step in checkout.STEPS]]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(checkout_step="")
+        if self.value() in checkout.STEPS:
+            return queryset.filter(checkout_step=self.value())
+        return queryset
+
+
 class EngineFilter(admin.SimpleListFilter):
     # Fixed choices: a field filter would run SELECT DISTINCT over the whole table.
     title = "engine"
@@ -94,8 +110,9 @@ class SessionRecordAdmin(admin.ModelAdmin):
         "engine",
         "cart_lines",
         "cart_value",
+        "checkout_at",
     )
-    list_filter = (SignedInFilter, CartFilter, EngineFilter)
+    list_filter = (SignedInFilter, CartFilter, CheckoutFilter, EngineFilter)
     search_fields = ("=user__username", "=user__email", "=ip_address")
     search_help_text = "An exact username, email or IP address."
     ordering = ("-last_seen",)
@@ -121,7 +138,7 @@ class SessionRecordAdmin(admin.ModelAdmin):
             },
         ),
         ("Times", {"fields": ("started", "last_seen", "expires")}),
-        ("Cart", {"fields": ("cart_lines", "cart_value", "cart_contents")}),
+        ("Cart", {"fields": ("cart_lines", "cart_value", "cart_contents", "checkout_at")}),
         ("Session data", {"fields": ("session_contents",)}),
     )
     readonly_fields = (
@@ -133,6 +150,7 @@ class SessionRecordAdmin(admin.ModelAdmin):
         "started",
         "expires",
         "cart_contents",
+        "checkout_at",
         "session_contents",
     )
 
@@ -186,6 +204,10 @@ class SessionRecordAdmin(admin.ModelAdmin):
     @admin.display(description="browser")
     def browser(self, record: SessionRecord) -> str:
         return describe(record.user_agent)[1]
+
+    @admin.display(description="checkout")
+    def checkout_at(self, record: SessionRecord) -> str:
+        return f"at {record.checkout_step}" if record.checkout_step else "—"
 
     @admin.display(description="cart contents")
     def cart_contents(self, record: SessionRecord) -> str:

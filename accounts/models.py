@@ -17,6 +17,9 @@ class User(AbstractUser):
     ended_sessions = models.JSONField(default=dict, blank=True)
     # Every session signed in before this moment has ended.
     sessions_valid_after = models.DateTimeField(null=True, blank=True)
+    # Raised by each order placed: a session's cart of an earlier generation was emptied by
+    # it, on whichever device it is (cart.session_cart.GENERATION_KEY).
+    cart_generation = models.PositiveIntegerField(default=0)
 
     class Meta(AbstractUser.Meta):
         # The admin's exact, case-blind search by username or email, at any number of users.
@@ -59,6 +62,8 @@ class SessionRecord(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     cart_lines = models.PositiveIntegerField(default=0)
     cart_value = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # The checkout step the session is at (shop.orders.checkout.STEPS); empty when not in one.
+    checkout_step = models.CharField(max_length=10, blank=True, default="")
 
     objects = SessionRecordQuerySet.as_manager()
 
@@ -73,6 +78,10 @@ class SessionRecord(models.Model):
             models.Index(fields=["ip_address"], name="session_ip"),
             # The admin's engine filter, newest first, without a scan for a rare engine.
             models.Index(fields=["engine", "-last_seen"], name="session_engine_seen"),
+            # The admin's "in checkout" filter: few sessions are, at any table size.
+            models.Index(
+                fields=["-last_seen"], condition=~Q(checkout_step=""), name="session_in_checkout"
+            ),
             # Ended rows are few; processes poll them for ended cookie-engine guests.
             models.Index(
                 fields=["ended_at"], condition=Q(ended_at__isnull=False), name="session_ended"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import SessionRecord
 from cart import session_cart
 from shop.client_ip import client_ip
+from shop.orders import checkout
 from shop.sessions.lifetime import ACTIVITY_STAMP_SECONDS
 
 REGISTER_SESSION_KEY = "_register"
@@ -57,6 +58,7 @@ def snapshot(request: HttpRequest) -> dict:
         "cart_lines": cart.lines,
         "cart_value": cart.value,
         "key_digest": request.session.key_digest,
+        "checkout_step": checkout.step_of(request.session),
     }
 
 
@@ -64,7 +66,7 @@ def snapshot(request: HttpRequest) -> dict:
 # another, see shop/sessions/moving.py). The cart's value is not among them: a
 # quantity change would otherwise cost every cart change a write of its own; the value is
 # brought up to date with the next write, at most TOUCH_SECONDS later.
-PROMPT_FIELDS = ("engine", "user_id", "cart_lines", "key_digest")
+PROMPT_FIELDS = ("engine", "user_id", "cart_lines", "key_digest", "checkout_step")
 
 
 def fingerprint(state: dict) -> str:
@@ -102,6 +104,7 @@ def record_fields(request: HttpRequest, state: dict) -> dict:
         "key_digest": state["key_digest"],
         "cart_lines": state["cart_lines"],
         "cart_value": state["cart_value"],
+        "checkout_step": state["checkout_step"],
         "ip_address": client_ip(request),
         "user_agent": request.headers.get("User-Agent", "")[:400],
         "expires_at": request.session.get_expiry_date(),

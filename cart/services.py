@@ -14,11 +14,13 @@ from cart import session_cart
 from cart.models import SavedCart
 from cart.session_cart import Entries, Entry
 from shop.catalog.models import MAX_QUANTITY_PER_LINE, Product
+from shop.orders import checkout
 
 TOO_LARGE_FOR_COOKIE = (
     "Your cart is full: this shop keeps your session in a browser cookie, which holds "
     "at most 4 KB. Remove a line or sign in on a server-side session to add more."
 )
+EMPTIED_ELSEWHERE = "Your cart is empty: you placed an order from another device."
 
 
 class CartError(Exception):
@@ -87,20 +89,41 @@ def require_line(entries: Entries, product_id: int) -> Entry:
 def change_cart(request: HttpRequest, change: Callable[[Entries], None], touched: Touched) -> None:
     """Apply `change` to the session's cart, refusing what the session cannot store."""
     session = request.session
-    entries = session_cart.read(session)
+    entries = current_entries(request)
     before = dict(entries)
     change(entries)
-    if not fits(session, entries):
+    if not fits(session, entries, request.user) and grew(before, entries):
         session_cart.write(session, before)
         raise CartError(TOO_LARGE_FOR_COOKIE)
     if request.user.is_authenticated:
         mirror_to_saved_cart(request.user, entries, touched)
 
 
-def fits(session: SessionBase, entries: Entries) -> bool:
-    """Write the entries and say whether the session can still be stored."""
+def current_entries(request: HttpRequest) -> Entries:
+    """The session's cart, unless an order placed on another device has emptied it since."""
+    session = request.session
+    entries = session_cart.read(session)
+    if entries and request.user.is_authenticated:
+        if session_cart.generation(session) < request.user.cart_generation:
+            session_cart.write(session, {})
+            messages.info(request, EMPTIED_ELSEWHERE, fail_silently=True)
+            return {}
+    return entries
+
+
+def grew(before: Entries, after: Entries) -> bool:
+    """Whether a change makes the cart take more room (making it smaller is never refused)."""
+    stored = session_cart.serialize_entries
+    return len(repr(stored(after))) > len(repr(stored(before)))
+
+
+def fits(session: SessionBase, entries: Entries, user) -> bool:
+    """Write the entries and say whether the session can still be stored, with room left
+    for the checkout that may follow."""
     session_cart.write(session, entries)
-    return session.has_room()
+    if user.is_authenticated:
+        session_cart.stamp_generation(session, user.cart_generation)
+    return session.has_room(reserve=checkout.room_to_keep(session))
 
 
 def mirror_to_saved_cart(user, entries: Entries, touched: Touched) -> None:
@@ -130,12 +153,13 @@ def merge_saved_cart(*, request: HttpRequest, user) -> None:
             min(had + line.quantity, MAX_QUANTITY_PER_LINE),
             mine.added_price if mine else line.added_price,
         )
-        if fits(session, {**entries, product_id: merged}):
+        if fits(session, {**entries, product_id: merged}, user):
             entries[product_id] = merged
             added += merged.quantity - had
         else:
             left_out += 1
     session_cart.write(session, entries)
+    session_cart.stamp_generation(session, user.cart_generation)
     saved.lines = session_cart.serialize_entries({**saved_entries, **entries})
     saved.save(update_fields=["lines", "updated_at"])
     tell_what_merged(request, added, left_out)
@@ -192,7 +216,7 @@ class CartView:
 def view_cart(request: HttpRequest) -> CartView:
     """The cart against today's catalog: unavailable lines removed, quantities capped to
     stock, each change told to the shopper; price changes are shown, not applied silently."""
-    entries = session_cart.read(request.session)
+    entries = current_entries(request)
     products = Product.objects.in_bulk(entries.keys())
     lines, notices = [], []
     for product_id, entry in entries.items():

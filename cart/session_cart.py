@@ -12,6 +12,9 @@ from django.contrib.sessions.backends.base import SessionBase
 from shop.catalog.models import MAX_QUANTITY_PER_LINE
 
 CART_SESSION_KEY = "cart"
+# A signed-in session's cart belongs to one generation of its user's cart: placing an order
+# starts the next (User.cart_generation), and a cart of an older one is dropped on sight.
+GENERATION_KEY = "cart_gen"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,17 @@ def write(session: SessionBase, entries: Entries) -> None:
         session[CART_SESSION_KEY] = serialize_entries(entries)
     else:
         session.pop(CART_SESSION_KEY, None)
+        session.pop(GENERATION_KEY, None)
+
+
+def generation(session: SessionBase) -> int:
+    value = session.get(GENERATION_KEY, 0)
+    return value if isinstance(value, int) else 0
+
+
+def stamp_generation(session: SessionBase, number: int) -> None:
+    if number and CART_SESSION_KEY in session and generation(session) != number:
+        session[GENERATION_KEY] = number
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,3 @@ class Summary:
 def summary(session: SessionBase) -> Summary:
     entries = read(session).values()
     return Summary(len(entries), sum((e.quantity * e.added_price for e in entries), Decimal(0)))
-
-
-def item_count(session: SessionBase) -> int:
-    return sum(entry.quantity for entry in read(session).values())

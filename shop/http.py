@@ -36,17 +36,18 @@ def service_unavailable(request: HttpRequest, message: str) -> HttpResponse:
     return response
 
 
-def allow_only(method: str) -> Callable[[Callable], Callable]:
-    """Like require_POST/require_GET, but the 405 says what to do."""
+def allow_only(*methods: str) -> Callable[[Callable], Callable]:
+    """Like require_http_methods, but the 405 says what to do."""
+    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method == method or (method == "GET" and request.method == "HEAD"):
+            if request.method in allowed:
                 return view(request, *args, **kwargs)
-            message = f"This address only accepts {method} requests."
+            message = f"This address only accepts {' or '.join(methods)} requests."
             response = error_response(request, message, 405)
-            response["Allow"] = method
+            response["Allow"] = ", ".join(methods)
             return response
 
         return wrapper
@@ -56,6 +57,7 @@ def allow_only(method: str) -> Callable[[Callable], Callable]:
 
 post_only = allow_only("POST")
 get_only = allow_only("GET")
+form_view = allow_only("GET", "POST")
 
 
 def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:

@@ -10,6 +10,7 @@ from shop.catalog import views as catalog_views
 urlpatterns = [
     path("", include("shop.catalog.urls")),
     path("cart/", include("cart.urls")),
+    path("", include("shop.orders.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

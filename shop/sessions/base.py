@@ -62,8 +62,9 @@ class ShopStoreMixin:
         """Bytes the session's data takes where it is stored."""
         return len(self.encode(self._get_session())) if not self.is_empty() else 0
 
-    def has_room(self) -> bool:
-        """Whether the current data can be stored; only a cookie has a hard size limit."""
+    def has_room(self, reserve: int = 0) -> bool:
+        """Whether the current data, and `reserve` bytes more, can be stored; only a cookie
+        has a hard size limit."""
         return True
 
     @classmethod

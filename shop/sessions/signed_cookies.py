@@ -49,5 +49,5 @@ class SessionStore(ShopStoreMixin, DjangoSessionStore):
     def stored_size(self) -> int:
         return len(self._get_session_key()) if not self.is_empty() else 0
 
-    def has_room(self) -> bool:
-        return self.cookie_size() <= COOKIE_SIZE_LIMIT
+    def has_room(self, reserve: int = 0) -> bool:
+        return self.cookie_size() + reserve <= COOKIE_SIZE_LIMIT

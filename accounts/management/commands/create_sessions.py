@@ -175,6 +175,7 @@ class Factory:
             "cart_lines": cart_summary.lines,
             "cart_value": cart_summary.value,
             "key_digest": record.key_digest,
+            "checkout_step": "",
         }
         record.cart_lines, record.cart_value = state["cart_lines"], state["cart_value"]
         written_at = int(last_seen.timestamp())

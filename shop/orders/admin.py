@@ -1,0 +1,122 @@
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from shop.orders import fulfilment
+from shop.orders.models import Order, OrderLine
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    fields = ("product_name", "product", "unit_price", "quantity", "line_total")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Orders are records of what was bought: staff read them, ship them or cancel them."""
+
+    list_display = ("number", "created_at", "customer", "email", "status", "total", "delivery_by")
+    list_filter = ("status", ("created_at", admin.DateFieldListFilter), "delivery_method")
+    search_fields = ("=number", "=email", "full_name", "=postcode", "=user__username")
+    search_help_text = "An order number, email, postcode or username (exact), or part of a name."
+    date_hierarchy = "created_at"
+    list_select_related = ("user",)
+    inlines = (OrderLineInline,)
+    actions = ("ship_selected", "cancel_selected")
+    fieldsets = (
+        (None, {"fields": ("number", "status", "created_at", "shipped_at", "cancelled_at")}),
+        ("Customer", {"fields": ("user", "email", "full_name")}),
+        (
+            "Delivery",
+            {
+                "fields": (
+                    "line1",
+                    "line2",
+                    "city",
+                    "postcode",
+                    "country",
+                    "delivery_method",
+                    "delivery_price",
+                    "delivery_by",
+                )
+            },
+        ),  # fmt: skip
+        ("Payment", {"fields": ("subtotal", "total", "payment_method", "payment_status")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Order._meta.fields] + ["number", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Nothing on the form is editable: shipping and cancelling are the buttons below it.
+        context.update(show_save=False, show_save_and_continue=False)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="customer")
+    def customer(self, order: Order) -> str:
+        return order.user.username if order.user else f"{order.full_name} (guest)"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<path:object_id>/ship/", wrap(require_POST(self.ship_view)), name=f"{name}_ship"),
+            path(
+                "<path:object_id>/cancel/",
+                wrap(require_POST(self.cancel_view)),
+                name=f"{name}_cancel",
+            ),
+            *super().get_urls(),
+        ]
+
+    def ship_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        return self.change_one(request, object_id, fulfilment.ship, "shipped")
+
+    def cancel_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        return self.change_one(request, object_id, fulfilment.cancel, "cancelled")
+
+    def change_one(self, request, object_id, change, done: str) -> HttpResponseRedirect:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        order = self.get_object(request, unquote(object_id))
+        if order is None:
+            raise Http404("No such order.")
+        self.apply(request, [order], change, done)
+        return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
+
+    def apply(self, request, orders, change, done: str) -> None:
+        changed = 0
+        for order in orders:
+            try:
+                change(order.pk)
+                changed += 1
+            except fulfilment.CannotChange as refusal:
+                self.message_user(request, str(refusal), messages.WARNING)
+        if changed:
+            noun = "order" if changed == 1 else "orders"
+            self.message_user(request, f"{changed} {noun} {done}.", messages.SUCCESS)
+
+    @admin.action(permissions=["change"], description="Mark selected orders shipped")
+    def ship_selected(self, request, queryset):
+        self.apply(request, queryset, fulfilment.ship, "shipped")
+
+    @admin.action(
+        permissions=["change"], description="Cancel selected orders (their stock goes back)"
+    )
+    def cancel_selected(self, request, queryset):
+        self.apply(request, queryset, fulfilment.cancel, "cancelled")

@@ -1,0 +1,51 @@
+"""What an order would be if placed now: the cart at today's prices, delivery and totals."""
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import HttpRequest
+
+from cart.services import CartLine, view_cart
+from shop.orders.checkout import Progress
+from shop.orders.delivery import METHODS, DeliveryMethod
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: list[CartLine]
+    delivery: DeliveryMethod
+    address: dict[str, str]
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.line_total for line in self.lines), Decimal("0.00"))
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.delivery.price
+
+    @property
+    def price_changes(self) -> list[CartLine]:
+        """Lines whose price is not the one they were added to the cart at."""
+        return [line for line in self.lines if line.price_changed]
+
+    @property
+    def fingerprint(self) -> str:
+        """Names everything the shopper agrees to by placing: the review page sends it back,
+        so an order is placed only as it was shown."""
+        shown = (
+            [(line.product.id, line.quantity, str(line.unit_price)) for line in self.lines],
+            self.delivery.code,
+            str(self.delivery.price),
+            sorted(self.address.items()),
+        )
+        return hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+
+
+def quote(request: HttpRequest, progress: Progress) -> Quote:
+    """The order as it stands; the cart is checked against the catalog on the way (lines
+    sold out are dropped, quantities capped, each change told to the shopper)."""
+    assert progress.address is not None and progress.delivery is not None
+    lines = view_cart(request).lines
+    return Quote(lines, METHODS[progress.delivery], progress.address)

@@ -1,0 +1,233 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from cart import session_cart
+from cart.services import current_entries, view_cart
+from shop.http import form_view, get_only, post_only
+from shop.orders import checkout, placing
+from shop.orders.delivery import METHODS
+from shop.orders.forms import AddressForm, DeliveryForm, PlaceOrderForm, SavedAddressForm
+from shop.orders.models import Order, SavedAddress
+from shop.orders.payment import PAYMENT
+from shop.orders.quotes import Quote, quote
+
+STEP_MESSAGES = {
+    "address": "Tell us where to deliver your order first.",
+    "delivery": "Choose a delivery option first.",
+}
+TOO_LARGE_FOR_COOKIE = (
+    "This address does not fit in the session cookie beside your cart. Shorten it, or "
+    "remove a line from your cart."
+)
+
+
+STEP_LABELS = (("address", "Address"), ("delivery", "Delivery"), ("review", "Review"))
+
+
+def step_url(step: str) -> str:
+    return reverse(f"orders:{step}")
+
+
+def blocked(request: HttpRequest, step: str) -> HttpResponse | None:
+    """Where to go instead of `step`: the cart when it is empty, else the first step not done."""
+    if not current_entries(request):
+        messages.info(request, "Your cart is empty: add something before checking out.")
+        return redirect("cart:detail")
+    progress = checkout.read(request.session)
+    if not progress.reached(step):
+        messages.info(request, STEP_MESSAGES[progress.next_step])
+        return redirect(step_url(progress.next_step))
+    return None
+
+
+@get_only
+def start(request: HttpRequest) -> HttpResponse:
+    return blocked(request, "review") or redirect(step_url("review"))
+
+
+@form_view
+def address(request: HttpRequest) -> HttpResponse:
+    if elsewhere := blocked(request, "address"):
+        return elsewhere
+    needs_email = not (request.user.is_authenticated and request.user.email)
+    if request.method == "GET":
+        initial = checkout.read(request.session).address
+        return render_address(request, AddressForm(initial=initial, needs_email=needs_email))
+    if "saved_address" in request.POST and request.user.is_authenticated:
+        chosen = SavedAddressForm(request.POST, user=request.user)
+        if chosen.is_valid() and keep_address(request, chosen):
+            return redirect(step_url("delivery"))
+        form = AddressForm(needs_email=needs_email)
+        return render_address(request, form, chosen=chosen, status=400)
+    form = AddressForm(request.POST, needs_email=needs_email)
+    if form.is_valid() and keep_address(request, form):
+        return redirect(step_url("delivery"))
+    return render_address(request, form, status=400)
+
+
+def render_address(request, form: AddressForm, chosen=None, status: int = 200) -> HttpResponse:
+    context = {"form": form, "chosen": chosen, "saved": saved_addresses(request)}
+    return render_step(request, "address", context, status)
+
+
+def render_step(request: HttpRequest, step: str, context: dict, status: int) -> HttpResponse:
+    """A checkout page: its step among the others, and the order so far beside it."""
+    progress = checkout.read(request.session)
+    lines = view_cart(request).lines if step != "review" else []
+    subtotal = sum((line.line_total for line in lines), Decimal("0.00"))
+    delivery = METHODS.get(progress.delivery or "")
+    context |= {
+        "step": step,
+        "steps": STEP_LABELS,
+        "reachable": [name for name in checkout.STEPS if progress.reached(name)],
+        "lines": lines,
+        "subtotal": subtotal,
+        "delivery": delivery,
+        "total": subtotal + delivery.price if delivery else None,
+    }
+    return render(request, f"orders/{step}.html", context, status=status)
+
+
+def keep_address(request: HttpRequest, form) -> bool:
+    """Store the address in the session, unless the session cannot hold it."""
+    session = request.session
+    before = session.get(checkout.CHECKOUT_KEY)
+    checkout.save_address(session, form.address())
+    if session.has_room():
+        return True
+    session[checkout.CHECKOUT_KEY] = before
+    if before is None:
+        del session[checkout.CHECKOUT_KEY]
+    form.add_error(None, TOO_LARGE_FOR_COOKIE)
+    return False
+
+
+def saved_addresses(request: HttpRequest) -> list[SavedAddress]:
+    if not request.user.is_authenticated:
+        return []
+    return list(SavedAddress.objects.filter(user=request.user)[:5])
+
+
+@form_view
+def delivery(request: HttpRequest) -> HttpResponse:
+    if elsewhere := blocked(request, "delivery"):
+        return elsewhere
+    progress = checkout.read(request.session)
+    form = DeliveryForm(initial={"method": progress.delivery or "standard"})
+    if request.method == "POST":
+        form = DeliveryForm(request.POST)
+        if form.is_valid():
+            checkout.save_delivery(request.session, form.cleaned_data["method"])
+            return redirect(step_url("review"))
+    context = {"form": form, "address": progress.address}
+    return render_step(request, "delivery", context, status=400 if form.is_bound else 200)
+
+
+@get_only
+def review(request: HttpRequest) -> HttpResponse:
+    if elsewhere := blocked(request, "review"):
+        return elsewhere
+    progress = checkout.read(request.session)
+    current = quote(request, progress)
+    return render_review(request, current, PlaceOrderForm(quote=current, token=progress.token))
+
+
+def render_review(request, current: Quote, form: PlaceOrderForm, status: int = 200):
+    context = {
+        "quote": current,
+        "form": form,
+        "payment": PAYMENT,
+        "email": current.address["email"] or request.user.email,
+    }
+    return render_step(request, "review", context, status)
+
+
+@post_only
+def place(request: HttpRequest) -> HttpResponse:
+    progress = checkout.read(request.session)
+    if earlier := placed_before(request, progress):
+        return finished(request, earlier)
+    if elsewhere := blocked(request, "review"):
+        return elsewhere
+    current = quote(request, progress)
+    form = PlaceOrderForm(request.POST, quote=current, token=progress.token)
+    if conflict := form.conflict():
+        return review_again(request, progress, conflict)
+    if not form.is_valid():
+        return render_review(request, current, form, status=400)
+    email = current.address["email"] or request.user.email
+    try:
+        order = placing.place_order(
+            quote=current, token=progress.token, user=request.user, email=email
+        )
+    except placing.AlreadyPlaced as already:
+        order = already.order
+    except placing.NotPlaced as refusal:
+        return review_again(request, progress, refusal.message)
+    messages.success(request, f"Thank you! Your order {order.number} is placed.")
+    return finished(request, order)
+
+
+def placed_before(request: HttpRequest, progress: checkout.Progress) -> Order | None:
+    """The order this checkout already became (a second or third click on the button)."""
+    token = request.POST.get("token", "")
+    if not checkout.valid_token(token):
+        return None
+    order = Order.objects.filter(checkout_token=token).first()
+    if order and (token == progress.token or may_see(request, order)):
+        return order
+    return None
+
+
+def finished(request: HttpRequest, order: Order) -> HttpResponseRedirect:
+    """End the checkout in this session and show the order."""
+    checkout.finish(request.session, order.number)
+    session_cart.write(request.session, {})
+    return HttpResponseRedirect(order.get_absolute_url(), status=303)
+
+
+def review_again(request: HttpRequest, progress: checkout.Progress, message: str):
+    """409: the order cannot be placed as shown; show it as it stands now, and why."""
+    messages.warning(request, message)
+    if not current_entries(request):
+        return redirect("cart:detail")
+    current = quote(request, progress)
+    form = PlaceOrderForm(quote=current, token=progress.token)
+    return render_review(request, current, form, status=409)
+
+
+def may_see(request: HttpRequest, order: Order) -> bool:
+    """Its owner, or the session it was placed in (a guest's only way back to it)."""
+    if request.user.is_authenticated and order.user_id == request.user.pk:
+        return True
+    return checkout.placed_here(request.session, order.number)
+
+
+@get_only
+def order_list(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        orders = Order.objects.filter(user=request.user)
+    else:
+        orders = Order.objects.filter(number__in=checkout.read_orders(request.session))
+    orders = orders.annotate(items=Sum("lines__quantity")).order_by("-created_at")
+    page = Paginator(orders, 20).get_page(request.GET.get("page"))
+    return render(request, "orders/list.html", {"page": page, "orders": page.object_list})
+
+
+@get_only
+def order_detail(request: HttpRequest, number: str) -> HttpResponse:
+    order = get_object_or_404(Order.objects.prefetch_related("lines"), number=number)
+    if not may_see(request, order):
+        raise Http404("No such order.")
+    context = {
+        "order": order,
+        "delivery": METHODS.get(order.delivery_method),
+        "payment_note": PAYMENT.describe(order),
+    }
+    return render(request, "orders/detail.html", context)

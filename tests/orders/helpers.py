@@ -1,0 +1,51 @@
+"""A shopper's steps through checkout with the test client, shared by the order tests."""
+
+import re
+
+from tests.cart.helpers import add
+
+ADDRESS = {
+    "full_name": "Ada Lovelace",
+    "line1": "12 St James's Square",
+    "line2": "",
+    "city": "London",
+    "postcode": "sw1y 4jh",
+    "country": "GB",
+    "email": "ada@example.com",
+}
+HIDDEN = re.compile(r'name="(token|shown)" value="([^"]*)"')
+
+
+def enter_address(client, **changes):
+    return client.post("/checkout/address/", {**ADDRESS, **changes})
+
+
+def choose_delivery(client, method: str = "standard"):
+    return client.post("/checkout/delivery/", {"method": method})
+
+
+def to_review(client, *products, quantity: str = "1"):
+    """Add the products, enter the address and delivery: the review page's response."""
+    for product in products:
+        assert add(client, product, quantity).status_code == 302
+    assert enter_address(client).status_code == 302
+    assert choose_delivery(client).status_code == 302
+    review = client.get("/checkout/review/")
+    assert review.status_code == 200
+    return review
+
+
+def place_form(review) -> dict[str, str]:
+    """What the review page's Place order button sends."""
+    return dict(HIDDEN.findall(review.content.decode()))
+
+
+def place(client, review, **extra):
+    return client.post("/checkout/place/", {**place_form(review), **extra})
+
+
+def order_number(response) -> str:
+    assert response.status_code == 303, response.content.decode()[:500]
+    match = re.fullmatch(r"/orders/([A-Z0-9-]+)/", response["Location"])
+    assert match, response["Location"]
+    return match.group(1)
