@@ -222,8 +222,7 @@ def view_cart(request: HttpRequest) -> CartView:
     for product_id, entry in entries.items():
         product = products.get(product_id)
         if product is None or not product.is_available:
-            name = product.name if product else "A product"
-            notices.append(f"{name} is no longer available and was removed from your cart.")
+            notices.append(unavailable_notice(product))
             continue
         quantity = min(entry.quantity, product.max_quantity)
         if quantity < entry.quantity:
@@ -235,6 +234,13 @@ def view_cart(request: HttpRequest) -> CartView:
         for notice in notices:
             messages.warning(request, notice, fail_silently=True)
     return CartView(lines)
+
+
+def unavailable_notice(product: Product | None) -> str:
+    if product is not None and product.active:
+        return f"{product.name} has sold out and was removed from your cart."
+    name = product.name if product else "A product"
+    return f"{name} is no longer available and was removed from your cart."
 
 
 def replace(current: Entries, entries: Entries) -> None:

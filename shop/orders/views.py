@@ -135,6 +135,8 @@ def review(request: HttpRequest) -> HttpResponse:
         return elsewhere
     progress = checkout.read(request.session)
     current = quote(request, progress)
+    if not current.lines:
+        return redirect("cart:detail")  # all sold out: view_cart said so
     return render_review(request, current, PlaceOrderForm(quote=current, token=progress.token))
 
 
@@ -193,10 +195,9 @@ def finished(request: HttpRequest, order: Order) -> HttpResponseRedirect:
 
 
 def review_again(request: HttpRequest, progress: checkout.Progress, message: str):
-    """409: the order cannot be placed as shown; show it as it stands now, and why."""
+    """409: the order cannot be placed as shown; show it as it stands now (perhaps with
+    nothing left to order), and why."""
     messages.warning(request, message)
-    if not current_entries(request):
-        return redirect("cart:detail")
     current = quote(request, progress)
     form = PlaceOrderForm(quote=current, token=progress.token)
     return render_review(request, current, form, status=409)

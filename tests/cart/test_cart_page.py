@@ -36,6 +36,17 @@ def test_an_unavailable_product_is_removed_and_the_shopper_told(client, make_pro
     assert cart_of(client) == {tea.id: 1}
 
 
+def test_a_sold_out_product_is_removed_and_the_shopper_told(client, make_product):
+    tea, jam = make_product(name="Tea"), make_product(name="Jam")
+    add(client, tea, "1")
+    add(client, jam, "1")
+    jam.stock = 0
+    jam.save()
+    page = client.get("/cart/").content.decode()
+    assert "Jam has sold out and was removed from your cart." in page
+    assert cart_of(client) == {tea.id: 1}
+
+
 def test_a_quantity_above_todays_stock_is_lowered_and_said(client, make_product):
     tea = make_product(name="Tea", stock=10)
     add(client, tea, "8")
