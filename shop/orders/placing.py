@@ -4,6 +4,8 @@ One transaction claims the checkout's token (a second placing of the same checko
 its unique index and finds the first order), locks the products in id order, checks and
 takes their stock, writes the lines and empties the user's cart on every device."""
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -11,6 +13,7 @@ from django.db.models import F
 from cart.models import SavedCart
 from shop.catalog.models import Product
 from shop.orders.addresses import ADDRESS_FIELDS
+from shop.orders.mail import send_confirmation
 from shop.orders.models import Order, OrderLine, SavedAddress
 from shop.orders.payment import PAYMENT, PaymentMethod
 from shop.orders.quotes import Quote
@@ -85,6 +88,7 @@ def create_order(quote: Quote, token: str, user, email: str, payment: PaymentMet
     if owner:
         empty_cart_everywhere(owner)
         remember_address(owner, quote.address)
+    transaction.on_commit(partial(send_confirmation, order.pk))
     return order
 
 

@@ -42,6 +42,21 @@ def test_placing_makes_the_order_takes_the_stock_and_empties_the_cart(client, ja
     assert "Pay £25.45 when your order arrives" in page.content.decode()
 
 
+def test_the_order_is_confirmed_by_mail_once(
+    client, jam, mailoutbox, django_capture_on_commit_callbacks
+):
+    review = to_review(client, jam)
+    with django_capture_on_commit_callbacks(execute=True):
+        number = order_number(place(client, review))
+        place(client, review)
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [ADDRESS["email"]]
+    assert number in mail.subject
+    assert "1 × Raspberry Jam at £4.50: £4.50" in mail.body
+    assert "SW1Y 4JH" in mail.body
+
+
 def test_order_numbers_are_not_guessable(client, jam):
     numbers = set()
     for _ in range(3):
