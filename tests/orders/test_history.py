@@ -6,6 +6,7 @@ from django.test import Client
 
 from shop.orders.models import Order
 from tests.accounts.helpers import make_user, sign_in
+from tests.cart.helpers import add
 from tests.orders.helpers import order_number, place, to_review
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,10 @@ def test_the_orders_page_costs_the_same_queries_for_one_order_or_many(client, ja
         place(client, to_review(client, jam))
     assert statements(lambda: client.get("/orders/")) == one
     assert one <= 4  # the user, the count, the page (and a register touch when due)
+
+
+def test_checkout_and_order_pages_are_never_cached(client, jam):
+    number = order_number(place(client, to_review(client, jam)))
+    add(client, jam)
+    for page in ("/checkout/address/", "/orders/", f"/orders/{number}/"):
+        assert "no-store" in client.get(page)["Cache-Control"]
