@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,15 @@ class OrderLineInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Lines are part of the order: whoever may see the order sees what was ordered.
+        return request.user.has_perm("orders.view_order") or request.user.has_perm(
+            "orders.change_order"
+        )
+
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
@@ -26,7 +36,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     list_display = ("number", "created_at", "customer", "email", "status", "total", "delivery_by")
     list_filter = ("status", ("created_at", admin.DateFieldListFilter), "delivery_method")
-    search_fields = ("=number", "=email", "full_name", "=postcode", "=user__username")
+    search_fields = ("full_name",)  # and exact matches: get_search_results
     search_help_text = "An order number, email, postcode or username (exact), or part of a name."
     date_hierarchy = "created_at"
     list_select_related = ("user",)
@@ -58,6 +68,26 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """The whole term (spaces and all, as a postcode has) as an exact number, email,
+        postcode or username, or as part of a name."""
+        term = " ".join(search_term.strip().strip('"').split())
+        if not term:
+            return queryset, False
+        match = (
+            Q(number=term.upper())
+            | Q(email__iexact=term)
+            | Q(postcode=term.upper())
+            | Q(user__username__iexact=term)
+            | Q(full_name__icontains=term)
+        )
+        return queryset.filter(match), False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":  # nothing here is edited: shipping and cancelling are
+            return HttpResponseNotAllowed(["GET"])  # their own POSTs, each under a row lock
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, *args, **kwargs):
         # Nothing on the form is editable: shipping and cancelling are the buttons below it.

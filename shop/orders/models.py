@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 
 # Order numbers: 12 characters a customer can read out on the phone (no 0/O, 1/I/L),
@@ -75,7 +76,8 @@ class Order(AddressFields):
             models.Index(fields=["user", "-created_at"], name="order_user_created"),
             models.Index(fields=["status", "-created_at"], name="order_status_created"),
             models.Index(fields=["-created_at"], name="order_created"),
-            models.Index(fields=["email"], name="order_email"),
+            # The admin's exact, case-blind search by email.
+            models.Index(Upper("email"), name="order_email_upper"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
