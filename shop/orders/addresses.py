@@ -27,6 +27,13 @@ def country_name(code: str) -> str:
     return COUNTRIES.get(code, code)
 
 
+def address_lines(fields: dict[str, str]) -> list[str]:
+    """An address as it is written on a parcel, blank lines left out."""
+    place = f"{fields['city']} {fields['postcode']}"
+    lines = [fields["full_name"], fields["line1"], fields["line2"], place]
+    return [line for line in lines if line] + [country_name(fields["country"])]
+
+
 def clean_postcode(postcode: str, country: str) -> str:
     """The postcode in capitals, if it has the shape of one in `country`."""
     postcode = " ".join(postcode.upper().split())

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 
+from shop.orders.addresses import ADDRESS_FIELDS, address_lines
+
 # Order numbers: 12 characters a customer can read out on the phone (no 0/O, 1/I/L),
 # about 58 bits, so nobody finds another's order by trying numbers.
 NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -37,10 +39,7 @@ class AddressFields(models.Model):
         abstract = True
 
     def address_lines(self) -> list[str]:
-        from shop.orders.addresses import country_name
-
-        lines = [self.full_name, self.line1, self.line2, f"{self.city} {self.postcode}"]
-        return [line for line in lines if line] + [country_name(self.country)]
+        return address_lines({name: getattr(self, name) for name in ADDRESS_FIELDS})
 
 
 class Order(AddressFields):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 
 from cart.services import CartLine, view_cart
+from shop.orders.addresses import address_lines
 from shop.orders.checkout import Progress
 from shop.orders.delivery import METHODS, DeliveryMethod
 
@@ -24,6 +25,10 @@ class Quote:
     @property
     def total(self) -> Decimal:
         return self.subtotal + self.delivery.price
+
+    @property
+    def address_lines(self) -> list[str]:
+        return address_lines(self.address)
 
     @property
     def price_changes(self) -> list[CartLine]:

@@ -48,7 +48,10 @@ def blocked(request: HttpRequest, step: str) -> HttpResponse | None:
 
 @get_only
 def start(request: HttpRequest) -> HttpResponse:
-    return blocked(request, "review") or redirect(step_url("review"))
+    """The first step not done yet (no message: nothing was skipped)."""
+    if not current_entries(request):
+        return blocked(request, "address")
+    return redirect(step_url(checkout.read(request.session).next_step))
 
 
 @form_view

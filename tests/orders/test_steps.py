@@ -26,6 +26,7 @@ def test_checkout_starts_at_the_address(client, jam):
     add(client, jam)
     response = client.get("/checkout/")
     assert response["Location"] == "/checkout/address/"
+    assert "Tell us where to deliver" not in client.get("/checkout/address/").content.decode()
     page = client.get("/checkout/address/").content.decode()
     for field in ("full_name", "line1", "line2", "city", "postcode", "country", "email"):
         assert f'name="{field}"' in page
@@ -45,6 +46,7 @@ def test_each_step_leads_to_the_next_and_is_kept_in_the_session(client, jam):
     assert client.get("/checkout/")["Location"] == "/checkout/review/"
     review = client.get("/checkout/review/").content.decode()
     assert "Ada Lovelace" in review
+    assert "United Kingdom" in review
     assert "£9.00" in review  # 2 × £4.50
     assert "£17.95" in review  # with express delivery at £8.95
 
