@@ -144,7 +144,7 @@ def merge_saved_cart(*, request: HttpRequest, user) -> None:
     saved, _ = SavedCart.objects.get_or_create(user=user)
     saved_entries = session_cart.parse_entries(saved.lines)
     session = request.session
-    entries = session_cart.read(session)
+    entries = current_entries(request)  # not a cart an order elsewhere has emptied
     added = left_out = 0
     for product_id, line in saved_entries.items():
         mine = entries.get(product_id)

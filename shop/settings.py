@@ -225,6 +225,9 @@ globals().update(email_settings(os.environ.get("EMAIL_URL") or "console:"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "Larder & Loom <shop@localhost>"
 INSTALLED_APPS += ["django_ratelimit"]
 PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "5/h")
+# Orders placed per client address: pay on delivery costs a fraudster nothing, and each
+# order mails an address they choose.
+ORDER_PLACE_RATE = env_rate("ORDER_PLACE_RATE", "30/h")
 RATELIMIT_USE_CACHE = RATE_LIMITS_CACHE_ALIAS
 RATELIMIT_IP_META_KEY = "shop.client_ip.client_ip"  # it counts an IPv6 client's /64 itself
 # django-ratelimit warns of any cache it does not list; this one counts atomically

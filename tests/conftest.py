@@ -30,6 +30,13 @@ def guests_polled_lately(monkeypatch):
     monkeypatch.setattr(ending, "GUEST_POLL_SECONDS", 3600)
 
 
+@pytest.fixture(autouse=True)
+def orders_not_rate_limited(settings):
+    """Every test client comes from 127.0.0.1, and the counters outlive transactional tests:
+    the rate's own test sets one (tests/orders/test_placing.py)."""
+    settings.ORDER_PLACE_RATE = None
+
+
 @pytest.fixture(params=SESSION_BACKENDS)
 def session_backend(request, settings):
     """Run the test once per session engine: cookie, db, redis and redis_db."""

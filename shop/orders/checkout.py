@@ -11,6 +11,7 @@ Anything malformed (corrupt store data) reads as not entered yet, never as an er
 
 import json
 import math
+import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -35,6 +36,8 @@ FIELD_LENGTHS = {
 }
 STORED_FIELDS = (*ADDRESS_FIELDS, "email")
 TOKEN_LENGTH = 22  # secrets.token_urlsafe(16)
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{22}")
+ORDER_NUMBER_SHAPE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,12 @@ def read(session: SessionBase) -> Progress:
     orders = read_orders(session)
     if not isinstance(raw, dict) or not valid_token(raw.get("t")):
         return Progress(orders=orders)
-    delivery = raw.get("d") if raw.get("d") in METHODS else None
+    delivery = raw.get("d") if isinstance(raw.get("d"), str) and raw["d"] in METHODS else None
     return Progress(raw["t"], parse_address(raw.get("a")), delivery, orders)
 
 
 def valid_token(token: object) -> bool:
-    return isinstance(token, str) and len(token) == TOKEN_LENGTH
+    return isinstance(token, str) and TOKEN_SHAPE.fullmatch(token) is not None
 
 
 def parse_address(raw: object) -> dict[str, str] | None:
@@ -90,7 +93,7 @@ def read_orders(session: SessionBase) -> list[str]:
     raw = session.get(ORDERS_KEY)
     if not isinstance(raw, list):
         return []
-    return [number for number in raw if isinstance(number, str) and len(number) <= 14]
+    return [n for n in raw if isinstance(n, str) and ORDER_NUMBER_SHAPE.fullmatch(n)]
 
 
 def save_address(session: SessionBase, address: dict[str, str]) -> None:
@@ -107,6 +110,12 @@ def change(session: SessionBase, **parts) -> None:
     progress = read(session)
     state = current if progress.started else {"t": secrets.token_urlsafe(16)}
     session[CHECKOUT_KEY] = {**state, **parts}
+
+
+def renew_token(session: SessionBase) -> None:
+    """At sign-in: a copy of the guest's cookie from before must not name this checkout."""
+    if read(session).started:
+        session[CHECKOUT_KEY] = {**session[CHECKOUT_KEY], "t": secrets.token_urlsafe(16)}
 
 
 def finish(session: SessionBase, order_number: str) -> None:

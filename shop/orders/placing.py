@@ -56,6 +56,8 @@ def place_order(*, quote: Quote, token: str, user, email: str, payment: PaymentM
 
 
 def create_order(quote: Quote, token: str, user, email: str, payment: PaymentMethod) -> Order:
+    if not quote.lines:
+        raise NotPlaced("Nothing in your cart can be ordered now.")
     owner = user if user.is_authenticated else None
     # First, so a second placing of this checkout waits here and then fails on the token.
     order = Order.objects.create(

@@ -1,10 +1,10 @@
 """What an order would be if placed now: the cart at today's prices, delivery and totals."""
 
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 from cart.services import CartLine, view_cart
 from shop.orders.addresses import address_lines
@@ -45,7 +45,7 @@ class Quote:
             str(self.delivery.price),
             sorted(self.address.items()),
         )
-        return hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+        return salted_hmac("shop.orders.quote", repr(shown), algorithm="sha256").hexdigest()[:24]
 
 
 def quote(request: HttpRequest, progress: Progress) -> Quote:

@@ -1,15 +1,17 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django_ratelimit.decorators import ratelimit
 
 from cart import session_cart
 from cart.services import current_entries, view_cart
-from shop.http import form_view, get_only, post_only
+from shop.http import error_response, form_view, get_only, post_only
 from shop.orders import checkout, placing
 from shop.orders.delivery import METHODS
 from shop.orders.forms import AddressForm, DeliveryForm, PlaceOrderForm, SavedAddressForm
@@ -25,6 +27,14 @@ TOO_LARGE_FOR_COOKIE = (
     "This address does not fit in the session cookie beside your cart. Shorten it, or "
     "remove a line from your cart."
 )
+
+
+RATE_LIMITED = "Too many orders from your address. Please wait a while, then try again."
+
+
+def place_rate(group: str, request: HttpRequest) -> str:
+    """Read per request, so an overridden setting applies at once."""
+    return settings.ORDER_PLACE_RATE
 
 
 STEP_LABELS = (("address", "Address"), ("delivery", "Delivery"), ("review", "Review"))
@@ -43,7 +53,14 @@ def blocked(request: HttpRequest, step: str) -> HttpResponse | None:
     if not progress.reached(step):
         messages.info(request, STEP_MESSAGES[progress.next_step])
         return redirect(step_url(progress.next_step))
+    if step != "address" and not order_email(request, progress):
+        messages.info(request, "Enter your email address first.")  # signed out since
+        return redirect(step_url("address"))
     return None
+
+
+def order_email(request: HttpRequest, progress: checkout.Progress) -> str:
+    return progress.address["email"] or getattr(request.user, "email", "")
 
 
 @get_only
@@ -62,7 +79,7 @@ def address(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         initial = checkout.read(request.session).address
         return render_address(request, AddressForm(initial=initial, needs_email=needs_email))
-    if "saved_address" in request.POST and request.user.is_authenticated:
+    if "saved_address" in request.POST and not needs_email:
         chosen = SavedAddressForm(request.POST, user=request.user)
         if chosen.is_valid() and keep_address(request, chosen):
             return redirect(step_url("delivery"))
@@ -112,8 +129,8 @@ def keep_address(request: HttpRequest, form) -> bool:
 
 
 def saved_addresses(request: HttpRequest) -> list[SavedAddress]:
-    if not request.user.is_authenticated:
-        return []
+    if not (request.user.is_authenticated and request.user.email):
+        return []  # the full form, which asks for an email too
     return list(SavedAddress.objects.filter(user=request.user)[:5])
 
 
@@ -148,25 +165,32 @@ def render_review(request, current: Quote, form: PlaceOrderForm, status: int = 2
         "quote": current,
         "form": form,
         "payment": PAYMENT,
-        "email": current.address["email"] or request.user.email,
+        "email": current.address["email"] or getattr(request.user, "email", ""),
     }
     return render_step(request, "review", context, status)
 
 
 @post_only
+@ratelimit(group="place-order", key="ip", rate=place_rate, method="POST", block=False)
 def place(request: HttpRequest) -> HttpResponse:
     progress = checkout.read(request.session)
     if earlier := placed_before(request, progress):
+        if earlier.checkout_token != progress.token:  # an old page sent again: just show it
+            return HttpResponseRedirect(earlier.get_absolute_url(), status=303)
         return finished(request, earlier)
+    if request.limited:
+        return error_response(request, RATE_LIMITED, 429)
     if elsewhere := blocked(request, "review"):
         return elsewhere
     current = quote(request, progress)
+    if not current.lines:
+        return review_again(request, progress, "Nothing in your cart can be ordered now.")
     form = PlaceOrderForm(request.POST, quote=current, token=progress.token)
     if conflict := form.conflict():
         return review_again(request, progress, conflict)
     if not form.is_valid():
         return render_review(request, current, form, status=400)
-    email = current.address["email"] or request.user.email
+    email = order_email(request, progress)
     try:
         order = placing.place_order(
             quote=current, token=progress.token, user=request.user, email=email
@@ -180,14 +204,16 @@ def place(request: HttpRequest) -> HttpResponse:
 
 
 def placed_before(request: HttpRequest, progress: checkout.Progress) -> Order | None:
-    """The order this checkout already became (a second or third click on the button)."""
+    """The order this page's checkout already became (a second or third click), if this
+    visitor may see it."""
     token = request.POST.get("token", "")
     if not checkout.valid_token(token):
         return None
     order = Order.objects.filter(checkout_token=token).first()
-    if order and (token == progress.token or may_see(request, order)):
-        return order
-    return None
+    if order is None:
+        return None
+    own_checkout = token == progress.token and order.user_id in (None, request.user.pk)
+    return order if own_checkout or may_see(request, order) else None
 
 
 def finished(request: HttpRequest, order: Order) -> HttpResponseRedirect:

@@ -4,12 +4,14 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 
 from cart.models import SavedCart
 from shop.catalog.models import Product
 from shop.orders import checkout
 from shop.orders.models import Order, SavedAddress
+from shop.session_backends import RATE_LIMITS_CACHE_ALIAS
 from tests.accounts.helpers import field_errors, make_user, sign_in
 from tests.cart.helpers import add, cart_of
 from tests.orders.helpers import ADDRESS, order_number, place, place_form, to_review
@@ -177,6 +179,7 @@ def test_stock_gone_after_the_review_is_a_clear_sold_out(client, jam):
         {"token": "x" * 22, "shown": "y"},
         {"token": "", "shown": ""},
         {"token": "\x00" * 5000},
+        {"token": "\x00" * 22, "shown": "\x00"},
     ],
 )
 def test_a_forged_place_form_places_nothing(client, jam, form):
@@ -270,3 +273,85 @@ def add_until_full(client, make_product) -> int:
             return n
         assert response.status_code == 302
     return 60
+
+
+def test_nothing_left_to_order_places_nothing(client, jam):
+    review = to_review(client, jam)
+    Product.objects.filter(pk=jam.pk).update(stock=0)
+    response = place(client, review)
+    assert response.status_code == 409
+    assert Order.objects.count() == 0
+
+
+def test_an_old_review_page_sent_again_shows_its_order_and_keeps_the_new_checkout(client, jam, tea):
+    first = to_review(client, jam)
+    number = order_number(place(client, first))
+    to_review(client, tea)
+    response = place(client, first)
+    assert response.status_code == 303
+    assert response["Location"] == f"/orders/{number}/"
+    assert cart_of(client) == {tea.pk: 1}, "the new cart is kept"
+    assert checkout.read(client.session).next_step == "review", "and so is the new checkout"
+    assert Order.objects.count() == 1
+
+
+def test_signing_in_gives_the_checkout_a_new_token(client, jam):
+    """A copy of the guest's cookie from before sign-in (on the cookie engine, the whole
+    session) must not reach the account's order."""
+    make_user("ada")
+    review = to_review(client, jam)
+    before = checkout.read(client.session).token
+    sign_in(client)
+    assert checkout.read(client.session).token != before
+    response = place(client, review)
+    assert response.status_code == 409, "the page from before sign-in places nothing"
+    assert "earlier checkout" in response.content.decode()
+    assert Order.objects.count() == 0
+
+
+def test_a_shopper_signed_out_under_a_checkout_without_email_is_asked_again(client, jam):
+    user = make_user("ada")
+    sign_in(client)
+    to_review(client, jam)
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get("/checkout/review/")
+    assert response.status_code == 302
+    assert response["Location"] == "/checkout/address/"
+
+
+def test_an_account_without_email_is_asked_for_one(client, jam):
+    user = make_user("ada")
+    type(user).objects.filter(pk=user.pk).update(email="")
+    user.addresses.create(
+        full_name="Ada L", line1="1 Old Rd", city="Leeds", postcode="LS1 1AA", country="GB"
+    )
+    sign_in(client)
+    add(client, jam)
+    page = client.get("/checkout/address/").content.decode()
+    assert 'name="email"' in page and "Deliver here" not in page
+    saved = user.addresses.get()
+    response = client.post("/checkout/address/", {"saved_address": saved.pk})
+    assert response.status_code == 400
+    assert checkout.read(client.session).address is None
+
+
+def test_signing_in_again_does_not_bring_back_a_cart_an_order_emptied(session_backend, jam):
+    make_user("ada")
+    laptop, phone = Client(), Client()
+    sign_in(laptop)
+    sign_in(phone)
+    add(phone, jam)
+    place(laptop, to_review(laptop, jam))
+    sign_in(phone)
+    assert cart_of(phone) == {}
+
+
+def test_placing_is_rate_limited_per_address(client, jam, settings):
+    caches[RATE_LIMITS_CACHE_ALIAS].clear()
+    settings.ORDER_PLACE_RATE = "2/h"
+    for _ in range(2):
+        order_number(place(client, to_review(client, jam)))
+    response = place(client, to_review(client, jam))
+    assert response.status_code == 429
+    assert "Too many orders" in response.content.decode()
+    assert Order.objects.count() == 2

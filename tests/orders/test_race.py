@@ -40,6 +40,7 @@ def race_env(tmp_path_factory) -> Iterator[dict[str, str]]:
     root = tmp_path_factory.mktemp("race")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SESSION_")}
     env |= {"DJANGO_DEBUG": "1", "REDIS_URL": REDIS_URL, "DJANGO_MEDIA_ROOT": str(root)}
+    env["ORDER_PLACE_RATE"] = "1000/h"  # every racer comes from 127.0.0.1
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         with scratch_database("race") as url:
             env["DATABASE_URL"] = url
