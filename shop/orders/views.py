@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -10,7 +8,7 @@ from django.urls import reverse
 from django_ratelimit.decorators import ratelimit
 
 from cart import session_cart
-from cart.services import current_entries, view_cart
+from cart.services import CartView, current_entries, view_cart
 from shop.http import error_response, form_view, get_only, post_only
 from shop.orders import checkout, placing
 from shop.orders.delivery import METHODS
@@ -59,8 +57,12 @@ def blocked(request: HttpRequest, step: str) -> HttpResponse | None:
     return None
 
 
+def account_email(request: HttpRequest) -> str:
+    return request.user.email if request.user.is_authenticated else ""
+
+
 def order_email(request: HttpRequest, progress: checkout.Progress) -> str:
-    return progress.address["email"] or getattr(request.user, "email", "")
+    return progress.address["email"] or account_email(request)
 
 
 @get_only
@@ -75,7 +77,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def address(request: HttpRequest) -> HttpResponse:
     if elsewhere := blocked(request, "address"):
         return elsewhere
-    needs_email = not (request.user.is_authenticated and request.user.email)
+    needs_email = not account_email(request)
     if request.method == "GET":
         initial = checkout.read(request.session).address
         return render_address(request, AddressForm(initial=initial, needs_email=needs_email))
@@ -99,8 +101,8 @@ def render_address(request, form: AddressForm, chosen=None, status: int = 200) -
 def render_step(request: HttpRequest, step: str, context: dict, status: int) -> HttpResponse:
     """A checkout page: its step among the others, and the order so far beside it."""
     progress = checkout.read(request.session)
-    lines = view_cart(request).lines if step != "review" else []
-    subtotal = sum((line.line_total for line in lines), Decimal("0.00"))
+    cart = view_cart(request) if step != "review" else CartView([])  # review prices its own
+    lines, subtotal = cart.lines, cart.total
     delivery = METHODS.get(progress.delivery or "")
     context |= {
         "step": step,
@@ -121,15 +123,16 @@ def keep_address(request: HttpRequest, form) -> bool:
     checkout.save_address(session, form.address())
     if session.has_room():
         return True
-    session[checkout.CHECKOUT_KEY] = before
     if before is None:
         del session[checkout.CHECKOUT_KEY]
+    else:
+        session[checkout.CHECKOUT_KEY] = before
     form.add_error(None, TOO_LARGE_FOR_COOKIE)
     return False
 
 
 def saved_addresses(request: HttpRequest) -> list[SavedAddress]:
-    if not (request.user.is_authenticated and request.user.email):
+    if not account_email(request):
         return []  # the full form, which asks for an email too
     return list(SavedAddress.objects.filter(user=request.user)[:5])
 
@@ -165,7 +168,7 @@ def render_review(request, current: Quote, form: PlaceOrderForm, status: int = 2
         "quote": current,
         "form": form,
         "payment": PAYMENT,
-        "email": current.address["email"] or getattr(request.user, "email", ""),
+        "email": current.address["email"] or account_email(request),
     }
     return render_step(request, "review", context, status)
 
