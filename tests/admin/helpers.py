@@ -1,8 +1,11 @@
 import re
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.test import Client
 
 from accounts.models import SessionRecord
+from tests.register.helpers import make_user
 
 CHANGELIST = "/admin/accounts/sessionrecord/"
 
@@ -42,3 +45,14 @@ def csrf_token_from(response) -> str:
 
 def server_side() -> bool:
     return settings.SESSION_BACKEND != "cookie"
+
+
+def staff_member(username: str, *codenames: str) -> Client:
+    """A member of staff with just these permissions, signed in to the admin."""
+    user = make_user(username)
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client

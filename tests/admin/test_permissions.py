@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 from accounts.models import SessionRecord
@@ -10,18 +9,8 @@ from tests.admin.helpers import (
     end_url,
     end_user_url,
     signed_in,
+    staff_member,
 )
-from tests.register.helpers import make_user
-
-
-def staff_member(username: str, *codenames: str) -> Client:
-    user = make_user(username)
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

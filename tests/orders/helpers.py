@@ -24,12 +24,13 @@ def choose_delivery(client, method: str = "standard"):
     return client.post("/checkout/delivery/", {"method": method})
 
 
-def to_review(client, *products, quantity: str = "1"):
-    """Add the products, enter the address and delivery: the review page's response."""
+def to_review(client, *products, quantity: str = "1", delivery: str = "standard", **address):
+    """Add the products, enter the address (changed as given) and delivery: the review
+    page's response."""
     for product in products:
         assert add(client, product, quantity).status_code == 302
-    assert enter_address(client).status_code == 302
-    assert choose_delivery(client).status_code == 302
+    assert enter_address(client, **address).status_code == 302
+    assert choose_delivery(client, delivery).status_code == 302
     review = client.get("/checkout/review/")
     assert review.status_code == 200
     return review

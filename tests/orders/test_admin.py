@@ -5,7 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +14,7 @@ from django.utils.html import escape
 from shop.catalog.models import Product
 from shop.orders.models import Order, OrderLine, Status
 from tests.admin.helpers import CHANGELIST as SESSIONS
-from tests.admin.helpers import csrf_token_from, listed
+from tests.admin.helpers import csrf_token_from, listed, messages_of, staff_member
 from tests.cart.helpers import add
 from tests.orders.helpers import (
     ADDRESS,
@@ -54,7 +53,7 @@ def messages_after(response) -> list[str]:
     """The messages shown on the page a POST's redirect leads to (posted with follow=True)."""
     assert response.status_code == 200
     assert response.redirect_chain, "the POST did not redirect"
-    return [str(message) for message in response.context["messages"]]
+    return messages_of(response)
 
 
 def choice_url(response, title: str, display: str) -> str:
@@ -71,26 +70,8 @@ def choice_url(response, title: str, display: str) -> str:
 def buy(*products, quantity: str = "1", delivery: str = "standard", **address) -> Order:
     """A guest's order through the shop's own checkout, with the address changed as given."""
     shopper = Client()
-    if not address and delivery == "standard":
-        review = to_review(shopper, *products, quantity=quantity)
-    else:
-        for product in products:
-            assert add(shopper, product, quantity).status_code == 302
-        assert enter_address(shopper, **address).status_code == 302
-        assert choose_delivery(shopper, delivery).status_code == 302
-        review = shopper.get("/checkout/review/")
-        assert review.status_code == 200
+    review = to_review(shopper, *products, quantity=quantity, delivery=delivery, **address)
     return Order.objects.get(number=order_number(place(shopper, review)))
-
-
-def staff_member(username: str, *codenames: str) -> Client:
-    user = make_user(username)
-    user.is_staff = True
-    user.save()
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
