@@ -27,8 +27,9 @@ if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
 end
 return {0, false}
 """
-# -1: the lock was lost (the request outlived it), 0: the session is gone (signed out
-# meanwhile: Django's UpdateError), 1: written.
+# -1: the lock was lost (the request outlived it, or a failover promoted a replica that
+# never saw it), 0: the session is gone (signed out meanwhile: Django's UpdateError),
+# 1: written.
 WRITE_AND_UNLOCK = """
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 redis.call('DEL', KEYS[2])
@@ -172,8 +173,10 @@ class SessionStore(HashedCacheKeysMixin, ShopStoreMixin, DjangoSessionStore):
             written = run_script(WRITE_AND_UNLOCK, [self._names()[0], lock], args)
         except REDIS_ERRORS as error:
             return self._unreachable("write", error)
-        if written != 1:
-            raise UpdateError  # signed out meanwhile, or the lock outlived: Django's answer
+        if written == -1:  # the session is still there: the change may be sent again
+            raise SessionsUnavailable("this request's hold on the session was lost")
+        if written == 0:
+            raise UpdateError  # signed out meanwhile: Django's answer
 
     def exists(self, session_key: str | None) -> bool:
         return bool(session_key) and self.cache_key_of(session_key) in self._cache
