@@ -18,7 +18,7 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 COMMAND_TIMEOUT = 180  # seconds for migrate, seed_catalog and collectstatic
-START_TIMEOUT = 20  # seconds for gunicorn to answer
+START_TIMEOUT = 60  # seconds for gunicorn to answer: a deadline for a loaded machine
 CREATE_SHOPPER = (
     "import os; from django.contrib.auth import get_user_model; "
     "get_user_model().objects.create_user("

@@ -16,7 +16,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-REQUEST_TIMEOUT = 10  # seconds for any one request
+from tests.waiting import NotYet, eventually
+
+# Seconds for any one request: gunicorn's worker timeout, past which the server gives up on
+# a request itself. Shorter, and a busy machine's slow answer would count as none.
+REQUEST_TIMEOUT = 30
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ADD_FORM = re.compile(r'action="/cart/add/(\d+)/"')
 PRODUCT_LINK = re.compile(r'href="(/products/[a-z0-9-]+/)"')
@@ -203,6 +207,7 @@ class ShopperAtWork:
         self.account, self.pages, self.load = account, pages, load
         self.confirmed: Counter = Counter()
         self.unconfirmed: Counter = Counter()
+        self.adds = 0  # confirmed by the shop during this load
 
     def run(self) -> None:
         try:
@@ -239,6 +244,7 @@ class ShopperAtWork:
         # interrupted, say) is a failure.
         if answer is not None and answer.status == 302:
             self.confirmed[product_id] += 1
+            self.adds += 1
             self.load.count_add()
         elif answer is None or answer.status >= 500:
             self.unconfirmed[product_id] += 1
@@ -279,9 +285,28 @@ class Load:
         self.stopping = threading.Event()
         self.lock = threading.Lock()
         self.report = LoadReport()
+        self.workers: list[ShopperAtWork] = []
 
     def done(self) -> bool:
         return self.stopping.is_set() or time.monotonic() > self.deadline
+
+    def wait_until_every_shopper_adds(self) -> float:
+        """Seconds until every shopper has signed in and had an add confirmed: a fault
+        before then would catch some still signing in, which is another test."""
+        return self.awaiting(
+            "every shopper adding to the cart", lambda: all(w.adds for w in self.workers)
+        )
+
+    def wait_for_more_adds(self, count: int) -> float:
+        """Seconds until `count` more adds are confirmed: the load goes on after a fault."""
+        target = self.report.adds + count
+        return self.awaiting(f"{count} more adds confirmed", lambda: self.report.adds >= target)
+
+    def awaiting(self, what: str, check) -> float:
+        try:
+            return eventually(what, check)
+        except NotYet as error:
+            raise NotYet(f"{error}; the load so far: {self.report.summary()}") from None
 
     def record(self, status: int | None) -> None:
         with self.lock:
@@ -305,14 +330,14 @@ def steady_load(
     *,
     as_https: bool = False,
     pause: float = 0.1,
-    max_seconds: float = 120,
+    max_seconds: float = 300,
 ) -> Iterator[Load]:
     """One thread per account, each signing in and then adding products to its cart, until
     the with-block ends (or max_seconds pass); then each checks its cart and its sign-in.
     Read `load.report` after the block."""
     pages = product_pages(base_url, as_https=as_https)
     load = Load(as_https, pause, max_seconds)
-    workers = [ShopperAtWork(base_url, account, pages, load) for account in accounts]
+    load.workers = workers = [ShopperAtWork(base_url, account, pages, load) for account in accounts]
     threads = [threading.Thread(target=worker.run, daemon=True) for worker in workers]
     for thread in threads:
         thread.start()

@@ -14,7 +14,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import psycopg
@@ -26,6 +26,7 @@ from tests.database_faults.cluster import Cluster, drop_connections, private_clu
 from tests.servers import gunicorn_server, manage
 from tests.services import REDIS_URL, require_redis
 from tests.shoppers import Account, Answer, Shopper, make_accounts, product_pages, steady_load
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
 
@@ -33,9 +34,13 @@ DATABASE = "shop"
 CROWD = 6  # shoppers in the steady load
 DROPS = 4  # times the server cuts every connection during the load
 DROP_EVERY = 1.5  # seconds
-DOWN_BOUND = 2.0  # seconds a page may take while the server is stopped
-FROZEN_BOUND = 3.0  # the connect timeout (2 s, psycopg's minimum) and the page
-RECOVERY_BOUND = 10.0  # seconds for pages to answer 200 again once the server is back
+# Seconds a page may take during an outage: it must not wait on the database. A refused
+# connection fails at once and a frozen server after the connect timeout (2 s, psycopg's
+# minimum); the margin is for a loaded two-core machine, and still far below a hang (the
+# shopper waits up to REQUEST_TIMEOUT). The times themselves are printed.
+BUSY_MACHINE_MARGIN = 5.0
+DOWN_BOUND = BUSY_MACHINE_MARGIN
+FROZEN_BOUND = 2.0 + BUSY_MACHINE_MARGIN
 HTML, JSON = "text/html", "application/json"
 PAGES = [("/", HTML), ("/cart/", HTML), ("/cart/summary/", JSON)]  # and a product page
 
@@ -88,16 +93,6 @@ def site(request, site_env, tmp_path_factory) -> Iterator[Site]:
     log = tmp_path_factory.mktemp(f"gunicorn-{engine}") / "gunicorn.log"
     with gunicorn_server(env, log) as server:
         yield Site(engine, server.url, crowd, regular)
-
-
-def wait_for(condition: Callable[[], bool], seconds: float) -> float:
-    """Seconds until `condition` held; fails after `seconds`."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > seconds:
-            pytest.fail(f"still not so after {seconds} s")
-        time.sleep(0.1)
-    return time.monotonic() - started
 
 
 def timed(shopper: Shopper, path: str, accept: str) -> tuple[Answer, float]:
@@ -167,8 +162,8 @@ def test_connections_cut_mid_load_are_survived(site, cluster):
         steady_load(site.url, site.crowd, as_https=True) as load,
     ):
         # A sign-in cut in flight would end that shopper's load: cut only once all are in.
-        wait_for(lambda: signed_in(admin, site.crowd) == CROWD, 60)
-        wait_for(lambda: load.report.adds >= 2 * CROWD, 30)
+        eventually("every shopper signed in", lambda: signed_in(admin, site.crowd) == CROWD)
+        load.wait_for_more_adds(2 * CROWD)
         cut = 0
         for _ in range(DROPS):
             cut += drop_connections(admin, DATABASE)
@@ -193,7 +188,7 @@ def test_a_stopped_database_answers_503_at_once_and_recovers(site, cluster):
         assert shopper.add_from(product)[1].status == 503  # a change is refused, not half-made
     finally:
         cluster.start()
-    recovered = wait_for(lambda: answers_ok(shopper), RECOVERY_BOUND)
+    recovered = eventually("pages answer again", lambda: answers_ok(shopper))
     print(
         f"\n[{site.engine}] stopped: {described(times)}; 200 again {recovered:.2f} s after restart"
     )
@@ -210,7 +205,7 @@ def test_a_frozen_database_server_times_out_new_connections(site, cluster):
         drop_connections(admin, DATABASE)
         times = assert_pages_unavailable(shopper, [("/", HTML), (page, HTML)], FROZEN_BOUND)
         assert_health_down(shopper, site.engine, FROZEN_BOUND, times)
-    recovered = wait_for(lambda: answers_ok(shopper), RECOVERY_BOUND)
+    recovered = eventually("pages answer again", lambda: answers_ok(shopper))
     print(
         f"\n[{site.engine}] frozen: {described(times)}; 200 again {recovered:.2f} s after SIGCONT"
     )

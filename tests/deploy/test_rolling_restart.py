@@ -1,8 +1,6 @@
 """Restarting every instance in turn, and crashing one, under a steady load of signed-in
 shoppers, on every engine: no shopper loses a cart line or their sign-in."""
 
-import time
-
 import pytest
 
 from tests.shoppers import steady_load
@@ -13,9 +11,9 @@ UNAVAILABLE_PAGE = "The shop is back in a moment"
 
 def test_a_rolling_restart_answers_every_request_and_loses_nothing(fleet, accounts):
     with steady_load(fleet.url, accounts) as load:
-        time.sleep(2)
+        load.wait_until_every_shopper_adds()
         restarted = [instance.number for instance in fleet.rolling_restart()]
-        time.sleep(2)
+        load.wait_for_more_adds(len(accounts))
     report = load.report
     print(f"\n{fleet.env['SESSION_BACKEND']} rolling restart: {report.summary()}")
     assert restarted == [0, 1, 2]
@@ -28,9 +26,9 @@ def test_a_crashed_instance_fails_only_requests_in_flight_with_a_clear_page(flee
     crashed = fleet.instances[1]
     try:
         with steady_load(fleet.url, accounts) as load:
-            time.sleep(2)
+            load.wait_until_every_shopper_adds()
             fleet.kill_instance(crashed)
-            time.sleep(4)
+            load.wait_for_more_adds(2 * len(accounts))  # on the instances left
     finally:
         fleet.start_instance(crashed)
     report = load.report

@@ -2,8 +2,6 @@
 nginx: teach every instance the new engine, switch them to it in turn, then forget the old
 one. Nobody is signed out, no cart line is lost, no request fails."""
 
-import time
-
 import pytest
 
 from deploy.fleet import Fleet
@@ -36,11 +34,11 @@ def test_switching_engines_under_load_fails_no_request_and_loses_nothing(
     try:
         fleet.start()
         with steady_load(fleet.url, accounts) as load:
-            time.sleep(2)
+            load.wait_until_every_shopper_adds()
             for step, changes in runbook(old, new):
                 restarted = [instance.number for instance in fleet.rolling_restart(changes)]
                 assert restarted == [0, 1], step
-                time.sleep(2)
+                load.wait_for_more_adds(len(accounts))
     finally:
         fleet.stop()
     report = load.report
