@@ -12,9 +12,10 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     A POST reads its session under the session's lock, in the same round trip (a row lock
     taken by the SELECT itself, or one Redis script), and the write that ends the request
-    gives the lock up. GET requests never wait. When the store cannot be reached (Redis
-    down on the `redis` engine), a change is refused with a 503 and a page is served as to
-    a visitor without a session."""
+    gives the lock up. Any other request reads without waiting; if it changed the session,
+    it takes the lock at its end and writes only what it changed (rebase). When the store
+    cannot be reached (Redis down on the `redis` engine), a change is refused with a 503
+    and a page is served as to a visitor without a session."""
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST":
@@ -33,10 +34,23 @@ class SessionMiddleware(DjangoSessionMiddleware):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         try:
+            if hasattr(request, "session") and request.session.needs_rebase():
+                return self.rebased_response(request, response)
             return super().process_response(request, response)
         finally:
             if hasattr(request, "session"):
                 request.session.let_go()  # if the write did not release the lock already
+
+    def rebased_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        """A request that changed its session without holding it (a GET: a product viewed,
+        a sort chosen, a stamp renewed) writes, under the lock, only what it changed, onto
+        the session as it is now: a cart change confirmed meanwhile is never undone."""
+        with self.SessionStore.changing():
+            try:
+                request.session.rebase()
+            except SessionsUnavailable:
+                request.session.unavailable = True  # the page stands; its change is not kept
+            return super().process_response(request, response)
 
 
 def settled(request: HttpRequest, response: HttpResponse) -> HttpResponse:

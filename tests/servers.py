@@ -130,3 +130,19 @@ def scratch_database(label: str) -> Iterator[str]:
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def shop_database(label: str, folder: Path) -> Iterator[str]:
+    """A migrated database that several gunicorn processes can share, on the engine the suite
+    runs on: a scratch PostgreSQL database when DATABASE_URL is PostgreSQL, else a SQLite file
+    in `folder`. Yields its DATABASE_URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SESSION_"))}
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        with scratch_database(label) as url:
+            manage({**env, "DATABASE_URL": url}, "migrate", "--noinput")
+            yield url
+    else:
+        url = f"sqlite:///{folder / 'db.sqlite3'}"
+        manage({**env, "DATABASE_URL": url}, "migrate", "--noinput")
+        yield url

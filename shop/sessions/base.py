@@ -5,6 +5,7 @@ be pinged), so the register, the admin, the health check and the commands ask th
 instead of comparing engine names.
 """
 
+import copy
 import hashlib
 from contextlib import AbstractContextManager, nullcontext
 
@@ -16,6 +17,7 @@ from django.utils.crypto import get_random_string
 from shop.sessions import lifetime
 
 KEY_CHARACTERS = frozenset(VALID_KEY_CHARS)
+ABSENT = object()
 
 
 def digest(session_key: str) -> str:
@@ -103,6 +105,47 @@ class ShopStoreMixin:
 
     def let_go(self) -> None:
         """Give up the hold, if the write that ends the request did not."""
+
+    # What a request that read the session without holding it (a GET) read, and under which
+    # key: rebase() replays onto the stored session only what the request changed since.
+    _as_read: dict | None = None
+    _key_read: str | None = None
+
+    def _get_session(self, no_load: bool = False) -> dict:
+        first_read = not hasattr(self, "_session_cache")
+        data = super()._get_session(no_load)
+        if first_read and self.server_side and self.session_key:
+            self._as_read, self._key_read = copy.deepcopy(data), self.session_key
+        return data
+
+    # SessionBase's property holds SessionBase's own _get_session: it must reach the one above.
+    _session = property(lambda self: self._get_session())
+
+    def needs_rebase(self) -> bool:
+        """Whether this request changed a stored session it read without holding it."""
+        return (
+            self.modified and self._as_read is not None and self.session_key == self._key_read
+        )
+
+    def rebase(self) -> None:
+        """Hold the session, read it again, and apply what this request changed since it
+        read it, key by key, where the stored value is still the one it read: a change that
+        another request made meanwhile is never undone. A session ended meanwhile stays
+        ended (this request's changes go with it). Runs inside changing()."""
+        read, mine = self._as_read, self._session_cache
+        self._as_read = None
+        self.hold()
+        if self.session_key is None:
+            return
+        stored = self._session_cache
+        for key in read.keys() | mine.keys():
+            before, after = read.get(key, ABSENT), mine.get(key, ABSENT)
+            if after == before or stored.get(key, ABSENT) != before:
+                continue  # unchanged here, or changed by another request meanwhile
+            if after is ABSENT:
+                del stored[key]
+            else:
+                stored[key] = after
 
 
 class NewKeysUnlookedMixin:

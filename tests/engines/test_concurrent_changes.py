@@ -56,3 +56,56 @@ def test_a_change_whose_hold_on_the_session_was_lost_is_refused_and_can_be_sent_
     assert "note" not in session.load()
     assert cart_of(client) == {product.id: 1}
     assert add(client, product, "1").status_code == 302, "sent again once the lock is free"
+
+
+def stored_session(data: dict) -> str:
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session.update(data)
+    session.save()
+    return session.session_key
+
+
+def rebased_and_saved(session) -> None:
+    """What the middleware does at the end of a page that changed its session."""
+    with session.changing():
+        session.rebase()
+        if session.session_key:
+            session.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_writes_only_what_it_changed_and_never_over_a_change_made_meanwhile(
+    session_backend,
+):
+    if session_backend == "cookie":
+        pytest.skip("a cookie session is whatever the browser sends last: there is no server copy")
+    Store = import_module(settings.SESSION_ENGINE).SessionStore
+    key = stored_session({"cart": "two jars", "seen": [1], "note": "old", "stamp": 1})
+    page = Store(key)
+    assert page["seen"] == [1]  # the page reads the session, holding nothing
+    page["seen"], page["stamp"], page["cart"] = [2, 1], 2, "two jars (as the page read it)"
+    del page["note"]
+    meanwhile = Store(key)  # a POST, say: it changes the cart and the note
+    meanwhile.update({"cart": "three jars", "note": "new"})
+    meanwhile.save()
+
+    assert page.needs_rebase()
+    rebased_and_saved(page)
+
+    assert Store(key).load() == {"cart": "three jars", "seen": [2, 1], "note": "new", "stamp": 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_does_not_bring_back_a_session_ended_meanwhile(session_backend):
+    if session_backend == "cookie":
+        pytest.skip("a cookie session is whatever the browser sends last: there is no server copy")
+    Store = import_module(settings.SESSION_ENGINE).SessionStore
+    key = stored_session({"cart": "two jars"})
+    page = Store(key)
+    page["seen"] = [1]
+    Store(key).delete()  # signed out in another tab
+
+    rebased_and_saved(page)
+
+    assert page.session_key is None and page.is_empty()
+    assert not Store().exists(key)

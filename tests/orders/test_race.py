@@ -14,7 +14,7 @@ import pytest
 
 from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS
 from tests.orders.helpers import ADDRESS
-from tests.servers import gunicorn_server, manage, scratch_database
+from tests.servers import gunicorn_server, manage, shop_database
 from tests.services import REDIS_URL, require_redis
 from tests.shoppers import TOKEN, Answer, Shopper
 
@@ -41,15 +41,8 @@ def race_env(tmp_path_factory) -> Iterator[dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SESSION_")}
     env |= {"DJANGO_DEBUG": "1", "REDIS_URL": REDIS_URL, "DJANGO_MEDIA_ROOT": str(root)}
     env["ORDER_PLACE_RATE"] = "1000/h"  # every racer comes from 127.0.0.1
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        with scratch_database("race") as url:
-            env["DATABASE_URL"] = url
-            manage(env, "migrate", "--noinput")
-            yield env
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{root / 'db.sqlite3'}"
-        manage(env, "migrate", "--noinput")
-        yield env
+    with shop_database("race", root) as url:
+        yield env | {"DATABASE_URL": url}
 
 
 @pytest.fixture(scope="module", params=SESSION_BACKENDS)
