@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.admin_sessions import SessionRecordAdmin
+from accounts.forms import AdminSignInForm
 from accounts.models import SessionRecord, User
 
 
@@ -21,3 +22,4 @@ class UserAdmin(DjangoUserAdmin):
 
 
 admin.site.register(SessionRecord, SessionRecordAdmin)
+admin.site.login_form = AdminSignInForm

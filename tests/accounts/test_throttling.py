@@ -168,3 +168,19 @@ def test_throttling_adds_no_query_to_ordinary_pages(client, make_product):
             with CaptureQueriesContext(connection) as without_throttling:
                 assert bare.get(url).status_code == 200
         assert len(with_throttling) == len(without_throttling), url
+
+
+@pytest.mark.parametrize("page", ["/accounts/login/", "/admin/login/"])
+def test_a_username_longer_than_any_account_can_have_is_an_error_beside_the_field(
+    csrf_client, page
+):
+    """Longer than the throttle's table takes (255): a 500 on PostgreSQL, before."""
+    login = csrf_client.get(page)
+    token = login.cookies[settings.CSRF_COOKIE_NAME].value
+    form = {"username": "a" * 300, "password": WRONG_PASSWORD, "csrfmiddlewaretoken": token}
+    response = csrf_client.post(page, form)
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "Ensure this value has at most 150 characters (it has 300)."
+    ]
+    assert not AccessAttempt.objects.exists(), "nothing to throttle: no account has that name"
