@@ -29,8 +29,8 @@ def listed_products() -> ProductQuerySet:
 
 
 def product_page(request: HttpRequest, products) -> dict:
-    """Sort (remembered in the session) and paginate; a bad ?page= gives a sensible page."""
-    sort = browsing.choose_sort(request.session, request.GET.get("sort"))
+    """Sort (remembered in a cookie) and paginate; a bad ?page= gives a sensible page."""
+    sort = browsing.chosen_sort(request)
     paginator = Paginator(products.order_by(*browsing.SORT_ORDERINGS[sort]), PRODUCTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return {
@@ -66,7 +66,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     if query:
         products = products.filter(Q(name__icontains=query) | Q(description__icontains=query))
     context = {"query": query, "categories": nav_categories(), "current_category": None}
-    return render(request, "catalog/product_list.html", context | product_page(request, products))
+    return product_list_page(request, context | product_page(request, products))
 
 
 @get_only
@@ -78,12 +78,18 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such category.")
     products = listed_products().filter(category=category)
     context = {"query": "", "categories": categories, "current_category": category}
-    return render(request, "catalog/product_list.html", context | product_page(request, products))
+    return product_list_page(request, context | product_page(request, products))
+
+
+def product_list_page(request: HttpRequest, context: dict) -> HttpResponse:
+    response = render(request, "catalog/product_list.html", context)
+    browsing.remember_sort(request, response, context["sort"])
+    return response
 
 
 def product_page_context(request: HttpRequest, product: Product, form: AddToCartForm) -> dict:
     """Everything the product page shows; the cart re-renders it when a quantity is invalid."""
-    recent_ids = [i for i in browsing.recently_viewed_ids(request.session) if i != product.id]
+    recent_ids = [i for i in browsing.recently_viewed_ids(request) if i != product.id]
     recent_by_id = listed_products().in_bulk(recent_ids) if recent_ids else {}
     related = (
         listed_products()
@@ -108,10 +114,10 @@ def product_page_context(request: HttpRequest, product: Product, form: AddToCart
 @get_only
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(listed_products(), slug=slug)
-    # The page lists what was viewed before this one, so build it before recording the view.
     context = product_page_context(request, product, AddToCartForm(product=product))
-    browsing.record_view(request.session, product.id)
-    return render(request, "catalog/product_detail.html", context)
+    response = render(request, "catalog/product_detail.html", context)
+    browsing.record_view(request, response, product.id)
+    return response
 
 
 @get_only

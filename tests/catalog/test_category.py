@@ -38,7 +38,7 @@ def test_it_uses_the_sort_remembered_from_the_product_list(client):
     response = client.get(reverse("catalog:category", args=["tea"]))
 
     assert [p.name for p in response.context["products"]] == ["Dear Tea", "Cheap Tea"]
-    assert client.session[browsing.SORT_SESSION_KEY] == "-price"
+    assert client.cookies[browsing.cookie_name(browsing.SORT_COOKIE)].value == "-price"
 
 
 def test_it_paginates_and_survives_a_bad_page(plain_client):

@@ -1,11 +1,12 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from shop.catalog import browsing
 from shop.catalog.views import PRODUCTS_PER_PAGE
-from tests.catalog.factories import create_product, put_in_session
+from tests.catalog.factories import create_product
 
 URL = reverse("catalog:products")
 
@@ -54,14 +55,15 @@ def test_it_sorts_by_price_both_ways(plain_client, three_products):
     assert names(plain_client.get(URL, {"sort": "name"})) == ["Apron", "Butter Dish", "Chutney"]
 
 
-def test_it_remembers_the_chosen_sort_in_the_session(client, three_products):
+def test_it_remembers_the_chosen_sort_in_a_cookie_not_the_session(client, three_products):
     client.get(URL, {"sort": "-price"})
 
     response = client.get(URL)
 
     assert names(response) == ["Apron", "Butter Dish", "Chutney"]
     assert response.context["sort"] == "-price"
-    assert client.session[browsing.SORT_SESSION_KEY] == "-price"
+    assert client.cookies[browsing.cookie_name(browsing.SORT_COOKIE)].value == "-price"
+    assert settings.SESSION_COOKIE_NAME not in client.cookies, "browsing starts no session"
 
 
 def test_it_ignores_an_unknown_sort_and_keeps_the_remembered_one(client, three_products):
@@ -73,8 +75,8 @@ def test_it_ignores_an_unknown_sort_and_keeps_the_remembered_one(client, three_p
     assert names(response) == ["Chutney", "Butter Dish", "Apron"]
 
 
-def test_it_ignores_a_corrupt_sort_in_the_session(client, three_products):
-    put_in_session(client, **{browsing.SORT_SESSION_KEY: {"not": "a sort"}})
+def test_it_ignores_a_corrupt_sort_cookie(client, three_products):
+    client.cookies[browsing.cookie_name(browsing.SORT_COOKIE)] = '{"not": "a sort"}'
 
     response = client.get(URL)
 
