@@ -156,8 +156,14 @@ def ended_as_guest(request) -> bool:
     return bool(public_id) and public_id in ended_cookie_guests
 
 
-def client_side_engines() -> list[str]:
-    return [engine for engine in SESSION_BACKENDS if not store_class(engine).server_side]
+def engines_of_cookie_copies() -> list[str]:
+    """The engines whose ended guests may come back as a copy of a signed cookie: the cookie
+    engine, and while sessions move from it, the engine they move to, since a replayed copy
+    would move in afresh with the ended session's public id."""
+    engines = [engine for engine in SESSION_BACKENDS if not store_class(engine).server_side]
+    if settings.SESSION_MIGRATE_FROM in engines:
+        engines.append(settings.SESSION_BACKEND)
+    return engines
 
 
 class EndedCookieGuests:
@@ -182,7 +188,7 @@ class EndedCookieGuests:
         oldest = now - timedelta(seconds=settings.SESSION_COOKIE_AGE)  # older cookies expired
         since = self.polled_at - CLOCK_SKEW if self.polled_at else oldest
         rows = SessionRecord.objects.filter(
-            engine__in=client_side_engines(), user=None, ended_at__gte=since
+            engine__in=engines_of_cookie_copies(), user=None, ended_at__gte=since
         )
         self.ended.update(rows.values_list("public_id", "ended_at"))
         self.ended = {key: at for key, at in self.ended.items() if at >= oldest}

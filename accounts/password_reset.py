@@ -1,17 +1,22 @@
 """Password reset with Django's own views: a one-time link by mail, rate-limited requests,
 and every session of the user ended once the new password is set."""
 
+import unicodedata
 from collections.abc import Callable
 
 from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django_ratelimit.decorators import ratelimit
 
 from accounts import ending, notices
+from accounts.models import SessionRecord
+from shop import rate_limits
+from shop.client_ip import client_ip
 from shop.http import error_response
 
 RATE_LIMITED = (
@@ -26,8 +31,20 @@ def reset_rate(group: str, request: HttpRequest) -> str:
 
 
 def submitted_email(group: str, request: HttpRequest) -> str:
-    """The address as the form looks it up: case and spaces make no new address to count."""
-    return request.POST.get("email", "").strip().lower()
+    """The address as Django matches it to accounts (NFKC, case-folded): no other spelling of
+    one address ("ſtaff@…" for "staff@…") makes a new one to count."""
+    return unicodedata.normalize("NFKC", request.POST.get("email", "").strip()).casefold()
+
+
+def from_the_owners_address(request: HttpRequest) -> bool:
+    """Whether the account asked for has had a session from this client address: its
+    owner's way to a reset mail, which requests from anywhere else cannot use up."""
+    email = request.POST.get("email", "").strip()
+    owners = [user.pk for user in PasswordResetForm().get_users(email)]
+    return (
+        bool(owners)
+        and SessionRecord.objects.filter(user__in=owners, ip_address=client_ip(request)).exists()
+    )
 
 
 def counted_per(key: str | Callable[[str, HttpRequest], str], group: str) -> Callable:
@@ -47,11 +64,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_sent")
 
     @counted_per("ip", "password-reset-ip")
-    @counted_per(submitted_email, "password-reset-email")
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.limited:
+        if request.limited or self.limited_for_the_email(request):
             return error_response(request, RATE_LIMITED, 429)
         return super().post(request, *args, **kwargs)
+
+    @staticmethod
+    def limited_for_the_email(request: HttpRequest) -> bool:
+        """Requests for one address are limited, but for those from where its owner signs in."""
+        if from_the_owners_address(request):
+            return False
+        return rate_limits.count(request, "password-reset-email", reset_rate, submitted_email)
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):

@@ -17,6 +17,7 @@ from accounts.models import SessionRecord
 from cart import session_cart
 from shop.client_ip import client_ip
 from shop.orders import checkout
+from shop.sessions import admission
 from shop.sessions.lifetime import ACTIVITY_STAMP_SECONDS
 
 REGISTER_SESSION_KEY = "_register"
@@ -82,6 +83,9 @@ def sync(request: HttpRequest) -> None:
     entry = read_entry(session)
     if entry is None and not has_data(session):
         return  # a visitor who stores nothing gets no row
+    if entry is None and not admission.admitted(request):
+        session.flush()  # this address started its minute's sessions: no new one
+        return
     if entry is None and session.server_side and session.session_key is None:
         session.save()  # a new server-side session needs its key before it is recorded
     state = snapshot(request)

@@ -18,8 +18,16 @@ from django.views.decorators.http import require_http_methods
 from accounts import devices, ending, notices, register
 from accounts.forms import SignInForm, SignUpForm
 from accounts.models import SessionRecord
-from shop.http import get_only, post_only
+from shop import rate_limits
+from shop.http import error_response, get_only, post_only
 from shop.sessions import lifetime
+
+SIGNUPS_LIMITED = "Too many new accounts from your address. Please wait a while, then try again."
+
+
+def signup_rate(group: str, request: HttpRequest) -> str | None:
+    """Read per request, so an overridden setting applies at once."""
+    return settings.SIGNUP_RATE
 
 
 def safe_next(request: HttpRequest) -> str:
@@ -36,9 +44,12 @@ def safe_next(request: HttpRequest) -> str:
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 def signup(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and rate_limits.reached(request, "signup", signup_rate):
+        return error_response(request, SIGNUPS_LIMITED, 429)
     form = SignUpForm(request.POST) if request.method == "POST" else SignUpForm()
     if form.is_valid():
         user = form.save()
+        rate_limits.count(request, "signup", signup_rate)  # an account made, not a typo
         # login() rotates the session key and keeps the guest's data, so the cart comes along.
         # The backend is named: axes' lockout check is a backend too, one that signs no one in.
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")

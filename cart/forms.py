@@ -1,6 +1,6 @@
 from django import forms
 
-from shop.catalog.models import MAX_QUANTITY_PER_LINE
+from shop.catalog.limits import MAX_QUANTITY_PER_LINE
 
 
 def quantity_field(min_value: int) -> forms.IntegerField:

@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from cart import session_cart
 from cart.models import SavedCart
 from cart.session_cart import Entries, Entry
-from shop.catalog.models import MAX_QUANTITY_PER_LINE, Product
+from shop.catalog.limits import MAX_QUANTITY_PER_LINE
+from shop.catalog.models import Product
 from shop.orders import checkout
 
 TOO_LARGE_FOR_COOKIE = (
@@ -75,6 +76,8 @@ def check_stock(product: Product, quantity: int, in_cart: int = 0) -> None:
     if quantity > product.max_quantity:
         left = product.max_quantity - in_cart
         have = f" You already have {in_cart} in your cart." if in_cart else ""
+        if product.limited_per_order:
+            have += f" One order can take at most {product.max_quantity}."
         if left <= 0:
             raise CartError(f"You cannot add more {product.name}.{have}")
         raise CartError(f"You can add at most {left} more {product.name}.{have}")
@@ -226,7 +229,7 @@ def view_cart(request: HttpRequest) -> CartView:
             continue
         quantity = min(entry.quantity, product.max_quantity)
         if quantity < entry.quantity:
-            notices.append(f"Only {quantity} of {product.name} left: we lowered your quantity.")
+            notices.append(lowered_notice(product, quantity))
         lines.append(CartLine(product, quantity, entry.added_price))
     if notices:
         keep = {line.product.id: Entry(line.quantity, line.added_price) for line in lines}
@@ -234,6 +237,12 @@ def view_cart(request: HttpRequest) -> CartView:
         for notice in notices:
             messages.warning(request, notice, fail_silently=True)
     return CartView(lines)
+
+
+def lowered_notice(product: Product, quantity: int) -> str:
+    if product.limited_per_order:
+        return f"One order can take at most {quantity} of {product.name}: we lowered your quantity."
+    return f"Only {quantity} of {product.name} left: we lowered your quantity."
 
 
 def unavailable_notice(product: Product | None) -> str:

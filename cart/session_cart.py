@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.sessions.backends.base import SessionBase
 
-from shop.catalog.models import MAX_QUANTITY_PER_LINE
+from shop.catalog.limits import MAX_QUANTITY_PER_LINE
 
 CART_SESSION_KEY = "cart"
 # A signed-in session's cart belongs to one generation of its user's cart: placing an order

@@ -57,6 +57,7 @@ def production_env(run_dir: Path, base: dict[str, str]) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_MEDIA_ROOT": str(run_dir / "media"),
         "DJANGO_HSTS_SECONDS": "0",  # a trial on localhost must not pin it to HTTPS
+        "NEW_SESSIONS_PER_MINUTE": "100000",  # the trial's load comes from this one machine
         **base,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": base.get("DJANGO_SECRET_KEY") or secret(run_dir, "secret-key"),

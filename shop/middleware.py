@@ -2,7 +2,8 @@ from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse
 
-from shop.http import service_unavailable
+from shop.http import error_response, service_unavailable
+from shop.sessions import admission
 from shop.sessions.outage import SESSIONS_UNAVAILABLE, SessionsUnavailable
 
 
@@ -27,10 +28,13 @@ class SessionMiddleware(DjangoSessionMiddleware):
             return sessions_unavailable(request)
         return settled(request, response)
 
-    def process_request(self, request: HttpRequest) -> None:
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         super().process_request(request)
         if request.method == "POST":
             request.session.hold()
+            if request.session.is_new() and admission.at_cap(request):
+                return error_response(request, admission.REFUSED, 429)
+        return None
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         try:

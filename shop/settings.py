@@ -4,11 +4,13 @@ import os
 import re
 import tempfile
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from shop.catalog.limits import MAX_QUANTITY_PER_LINE
 from shop.mail_settings import email_settings
 from shop.security import security_settings
 from shop.session_backends import RATE_LIMITS_CACHE_ALIAS, session_settings
@@ -37,6 +39,13 @@ def env_count(name: str, default: int) -> int:
     if not re.fullmatch(r"[1-9][0-9]*", value):
         raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {value!r}.")
     return int(value)
+
+
+def env_money(name: str, default: str) -> Decimal:
+    value = os.environ.get(name) or default
+    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", value) or Decimal(value) <= 0:
+        raise ImproperlyConfigured(f"{name} must be an amount above 0 like 500.00, not {value!r}.")
+    return Decimal(value).quantize(Decimal("0.01"))
 
 
 def env_rate(name: str, default: str) -> str:
@@ -228,6 +237,16 @@ PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "5/h")
 # Orders placed per client address: pay on delivery costs a fraudster nothing, and each
 # order mails an address they choose.
 ORDER_PLACE_RATE = env_rate("ORDER_PLACE_RATE", "30/h")
+# One order's limits: its total, and the units of one product (at most MAX_QUANTITY_PER_LINE,
+# the most a stored cart line can hold).
+ORDER_MAX_VALUE = env_money("ORDER_MAX_VALUE", "500.00")
+ORDER_MAX_PER_LINE = env_count("ORDER_MAX_PER_LINE", 10)
+if ORDER_MAX_PER_LINE > MAX_QUANTITY_PER_LINE:
+    raise ImproperlyConfigured(f"ORDER_MAX_PER_LINE must be at most {MAX_QUANTITY_PER_LINE}.")
+# New sessions a client address may start a minute (shop/sessions/admission.py), and
+# accounts it may create: a bot must not fill the stores, the register or the user table.
+NEW_SESSIONS_PER_MINUTE = env_count("NEW_SESSIONS_PER_MINUTE", 60)
+SIGNUP_RATE = env_rate("SIGNUP_RATE", "5/h")
 RATELIMIT_USE_CACHE = RATE_LIMITS_CACHE_ALIAS
 RATELIMIT_IP_META_KEY = "shop.client_ip.client_ip"  # it counts an IPv6 client's /64 itself
 # django-ratelimit warns of any cache it does not list; this one counts atomically

@@ -31,10 +31,13 @@ def guests_polled_lately(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def orders_not_rate_limited(settings):
+def not_rate_limited(settings):
     """Every test client comes from 127.0.0.1, and the counters outlive transactional tests:
-    the rate's own test sets one (tests/orders/test_placing.py)."""
+    each rate's own tests set it (tests/orders/test_placing.py, tests/engines/
+    test_no_state_for_nobody.py, tests/accounts/test_signup.py)."""
     settings.ORDER_PLACE_RATE = None
+    settings.NEW_SESSIONS_PER_MINUTE = None
+    settings.SIGNUP_RATE = None
 
 
 @pytest.fixture(params=SESSION_BACKENDS)

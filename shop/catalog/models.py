@@ -1,10 +1,9 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-
-MAX_QUANTITY_PER_LINE = 99
 
 
 class Category(models.Model):
@@ -64,5 +63,10 @@ class Product(models.Model):
 
     @property
     def max_quantity(self) -> int:
-        """How many one cart line may hold: the stock, capped per line."""
-        return min(self.stock, MAX_QUANTITY_PER_LINE)
+        """How many one cart line may hold: the stock, capped per order (ORDER_MAX_PER_LINE)."""
+        return min(self.stock, settings.ORDER_MAX_PER_LINE)
+
+    @property
+    def limited_per_order(self) -> bool:
+        """Whether the cap per order, not the stock, is what holds a line back."""
+        return self.stock > settings.ORDER_MAX_PER_LINE

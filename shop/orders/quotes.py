@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
@@ -25,6 +26,17 @@ class Quote:
     @property
     def total(self) -> Decimal:
         return self.subtotal + self.delivery.price
+
+    @property
+    def over_limit(self) -> str | None:
+        """Why the order is too large to place (ORDER_MAX_VALUE), if it is: paid on delivery,
+        it costs whoever orders nothing until the door."""
+        if self.total <= settings.ORDER_MAX_VALUE:
+            return None
+        return (
+            f"One order can come to at most £{settings.ORDER_MAX_VALUE}, paid on delivery; this "
+            f"one is £{self.total}. Remove something from your cart, then place it."
+        )
 
     @property
     def address_lines(self) -> list[str]:

@@ -5,10 +5,10 @@ from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django_ratelimit.decorators import ratelimit
 
 from cart import session_cart
 from cart.services import CartView, current_entries, view_cart
+from shop import rate_limits
 from shop.http import error_response, form_view, get_only, post_only
 from shop.orders import checkout, placing
 from shop.orders.delivery import METHODS
@@ -174,25 +174,29 @@ def render_review(request, current: Quote, form: PlaceOrderForm, status: int = 2
 
 
 @post_only
-@ratelimit(group="place-order", key="ip", rate=place_rate, method="POST", block=False)
 def place(request: HttpRequest) -> HttpResponse:
     progress = checkout.read(request.session)
     if earlier := placed_before(request, progress):
         if earlier.checkout_token != progress.token:  # an old page sent again: just show it
             return HttpResponseRedirect(earlier.get_absolute_url(), status=303)
         return finished(request, earlier)
-    if request.limited:
+    # Only a real attempt counts (a cart, a valid review): see shop/rate_limits.py.
+    if rate_limits.reached(request, "place-order", place_rate):
         return error_response(request, RATE_LIMITED, 429)
     if elsewhere := blocked(request, "review"):
         return elsewhere
     current = quote(request, progress)
     if not current.lines:
         return review_again(request, progress, "Nothing in your cart can be ordered now.")
+    if current.over_limit:  # the page says why, where the button was
+        form = PlaceOrderForm(quote=current, token=progress.token)
+        return render_review(request, current, form, status=409)
     form = PlaceOrderForm(request.POST, quote=current, token=progress.token)
     if conflict := form.conflict():
         return review_again(request, progress, conflict)
     if not form.is_valid():
         return render_review(request, current, form, status=400)
+    rate_limits.count(request, "place-order", place_rate)
     email = order_email(request, progress)
     try:
         order = placing.place_order(

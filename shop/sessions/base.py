@@ -118,14 +118,17 @@ class ShopStoreMixin:
             self._as_read, self._key_read = copy.deepcopy(data), self.session_key
         return data
 
+    def is_new(self) -> bool:
+        """Whether the request came without a live session (none, expired, ended, forged)."""
+        self._get_session()
+        return self.is_empty()
+
     # SessionBase's property holds SessionBase's own _get_session: it must reach the one above.
     _session = property(lambda self: self._get_session())
 
     def needs_rebase(self) -> bool:
         """Whether this request changed a stored session it read without holding it."""
-        return (
-            self.modified and self._as_read is not None and self.session_key == self._key_read
-        )
+        return self.modified and self._as_read is not None and self.session_key == self._key_read
 
     def rebase(self) -> None:
         """Hold the session, read it again, and apply what this request changed since it

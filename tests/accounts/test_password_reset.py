@@ -255,3 +255,26 @@ class TestTheRateLimit:
         settings.PASSWORD_RESET_RATE = "1/m"
         assert ask_for_reset(client).status_code == 302
         assert ask_for_reset(client).status_code == 429
+
+    def test_no_other_spelling_of_the_address_gets_past_its_limit(self, client, mailoutbox):
+        make_user(email="staff@example.com")
+        for n in range(self.LIMIT):
+            elsewhere = Client(REMOTE_ADDR=f"198.51.100.{n}")
+            assert ask_for_reset(elsewhere, "staff@example.com").status_code == 302
+        for spelling in ("\u017ftaff@example.com", "STAFF@EXAMPLE.COM", "ｓtaff@example.com"):
+            # ſ (long s) and a full-width s: Django matches both to the account
+            assert ask_for_reset(client, spelling).status_code == 429
+        assert len(mailoutbox) == self.LIMIT
+
+    def test_the_owner_still_gets_a_mail_from_where_they_sign_in(self, mailoutbox):
+        make_user()
+        at_home = Client(REMOTE_ADDR="203.0.113.5")
+        sign_in(at_home)
+        at_home.post("/accounts/logout/")
+        for n in range(self.LIMIT + 3):  # strangers use up the address's limit
+            ask_for_reset(Client(REMOTE_ADDR=f"198.51.100.{n}"))
+        assert ask_for_reset(Client(REMOTE_ADDR="198.51.100.99")).status_code == 429
+
+        assert ask_for_reset(Client(REMOTE_ADDR="203.0.113.5")).status_code == 302
+        assert mailoutbox[-1].to == ["ada@example.com"]
+        assert len(mailoutbox) == self.LIMIT + 1

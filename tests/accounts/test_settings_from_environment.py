@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from shop.mail_settings import email_settings
-from shop.settings import env_count, env_rate
+from shop.settings import env_count, env_money, env_rate
 from tests.accounts.helpers import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,3 +152,22 @@ def test_file_mail_writes_each_mail_as_a_file(client, tmp_path):
     text = written.read_text()
     assert "To: ada@example.com" in text
     assert "http://testserver/accounts/password/reset/" in text
+
+
+@pytest.mark.parametrize("value, expected", [("", "500.00"), ("20", "20.00"), ("99.5", "99.50")])
+def test_an_amount_is_money_above_zero(monkeypatch, value, expected):
+    monkeypatch.setenv("ORDER_MAX_VALUE", value)
+    assert env_money("ORDER_MAX_VALUE", "500.00") == Decimal(expected)
+
+
+@pytest.mark.parametrize("value", ["0", "0.00", "-5", "five", "1.005", "1e3", "NaN", "Infinity"])
+def test_a_bad_amount_is_refused_by_name(monkeypatch, value):
+    monkeypatch.setenv("ORDER_MAX_VALUE", value)
+    with pytest.raises(ImproperlyConfigured, match="ORDER_MAX_VALUE must be an amount above 0"):
+        env_money("ORDER_MAX_VALUE", "500.00")
+
+
+def test_a_limit_per_line_above_what_a_cart_line_holds_stops_start_up():
+    result = start(["ORDER_MAX_PER_LINE"], ORDER_MAX_PER_LINE="100")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ORDER_MAX_PER_LINE must be at most 99" in result.stderr

@@ -1,6 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.test import Client
 
+from shop.session_backends import RATE_LIMITS_CACHE_ALIAS
 from tests.accounts.helpers import (
     PASSWORD,
     csrf_token_from,
@@ -135,3 +138,21 @@ def test_it_accepts_the_forms_own_csrf_token(csrf_client):
 
 def test_it_answers_other_methods_with_405(client):
     assert client.put("/accounts/signup/").status_code == 405
+
+
+def test_sign_ups_are_limited_per_address_and_only_an_account_made_counts(settings):
+    caches[RATE_LIMITS_CACHE_ALIAS].clear()
+    settings.SIGNUP_RATE = "2/h"
+    for attempt in range(5):  # a mistyped form counts nothing
+        assert (
+            sign_up(Client(), username=f"typo{attempt}", password2="not the same").status_code
+            == 200
+        )
+    for name in ("ada", "alan"):
+        assert sign_up(Client(), username=name, email=f"{name}@example.com").status_code == 302
+
+    refused = sign_up(Client(), username="grace", email="grace@example.com")
+
+    assert refused.status_code == 429
+    assert "Too many new accounts from your address" in refused.content.decode()
+    assert not get_user_model().objects.filter(username="grace").exists()

@@ -32,8 +32,9 @@ def set_cookie_length(response) -> int:
 
 
 def test_a_cart_too_large_for_the_cookie_is_refused_with_a_message(
-    client, session_backend, make_product
+    client, session_backend, make_product, settings
 ):
+    settings.ORDER_MAX_PER_LINE = 99  # the most a cart line can hold: the cookie's worst case
     entries = fill_session(client)
     product = make_product(stock=99, price="1234.56")
     response = add(client, product, "99", **JSON)

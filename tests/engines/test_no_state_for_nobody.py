@@ -5,9 +5,13 @@ import pytest
 import redis
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.test import Client
 
 from accounts.models import SessionRecord
+from shop.session_backends import RATE_LIMITS_CACHE_ALIAS
+from shop.sessions import admission
+from tests.cart.helpers import JSON, add, cart_of
 from tests.conftest import REDIS_TEST_PREFIX
 from tests.services import REDIS_URL
 
@@ -51,3 +55,25 @@ def test_a_cookieless_bot_leaves_nothing_behind(session_backend, make_product):
             assert response.status_code < 500, page
             assert settings.SESSION_COOKIE_NAME not in response.cookies, page
     assert (Session.objects.count(), SessionRecord.objects.count(), redis_keys()) == before
+
+
+def test_an_address_starts_only_so_many_sessions_a_minute(session_backend, make_product, settings):
+    caches[RATE_LIMITS_CACHE_ALIAS].clear()
+    settings.NEW_SESSIONS_PER_MINUTE = 3
+    product = make_product()
+    regular = Client()
+    assert add(regular, product).status_code == 302
+    for _ in range(2):
+        assert add(Client(), product).status_code == 302
+    rows = (Session.objects.count(), SessionRecord.objects.count(), redis_keys())
+
+    newcomer = Client()
+    refused = add(newcomer, product, **JSON)
+
+    assert refused.status_code == 429
+    assert refused.json()["error"] == admission.REFUSED
+    assert settings.SESSION_COOKIE_NAME not in refused.cookies
+    assert (Session.objects.count(), SessionRecord.objects.count(), redis_keys()) == rows
+    assert newcomer.get(f"/products/{product.slug}/").status_code == 200, "pages still answer"
+    assert add(regular, product).status_code == 302, "a visitor with a session is not counted"
+    assert cart_of(regular) == {product.id: 2}

@@ -4,6 +4,7 @@ expired or was signed out stays so; an old store out of reach makes a guest, nev
 
 import time
 
+import pytest
 from django.contrib.messages import get_messages
 
 from accounts import ending
@@ -157,3 +158,26 @@ def test_a_forged_or_mangled_cookie_is_a_guest_on_either_engine(switch, make_pro
         client = client_with(cookie)
         assert client.get("/cart/").context["user"] == user
         assert cart_of(client)[product.id] == 2
+
+
+def test_a_guest_ended_after_moving_stays_ended_when_its_old_cookie_comes_back(
+    switch, make_product
+):
+    """A signed cookie cannot be deleted: replayed after staff ended the session it moved
+    into, it would move in afresh, with the ended session's register id."""
+    if store_class(switch.old).server_side:
+        pytest.skip("only a signed cookie leaves copies behind when its session moves")
+    cookie, product = start_shopping(switch, make_product, signed_in=False)
+    with switch.after():
+        moved = client_with(cookie)
+        assert cart_of(moved) == {product.id: 2}
+        assert moved.get("/cart/").status_code == 200  # the register's row follows the move
+        assert ending.end_sessions(SessionRecord.objects.all()) == 1  # staff end it
+        ending.ended_cookie_guests.forget()  # this process polls for ended guests anew
+
+        for _ in range(2):
+            replayed = client_with(cookie)
+            page = replayed.get("/cart/")
+            assert page.status_code == 200
+            assert page.context["cart"].lines == [], "a guest, before the view ran"
+            assert cart_of(replayed) == {}

@@ -32,7 +32,7 @@ def to_review(client, *products, quantity: str = "1", delivery: str = "standard"
     assert enter_address(client, **address).status_code == 302
     assert choose_delivery(client, delivery).status_code == 302
     review = client.get("/checkout/review/")
-    assert review.status_code == 200
+    assert review.status_code == 200, review
     return review
 
 

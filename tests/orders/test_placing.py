@@ -243,8 +243,12 @@ def test_a_signed_in_order_remembers_its_address(client, jam):
     assert saved.line1 == ADDRESS["line1"]
 
 
-def test_the_checkout_fits_a_cookie_beside_a_full_cart(client, session_backend, make_product):
+def test_the_checkout_fits_a_cookie_beside_a_full_cart(
+    client, session_backend, make_product, settings
+):
     """The largest cart the cookie engine takes, and the longest address, fit in 4 KB."""
+    settings.ORDER_MAX_PER_LINE = 99  # the most a cart line can hold: the cookie's worst case
+    settings.ORDER_MAX_VALUE = Decimal("9999999.99")
     add_until_full(client, make_product)
     longest = {
         "full_name": "N" * 70,
@@ -355,3 +359,14 @@ def test_placing_is_rate_limited_per_address(client, jam, settings):
     assert response.status_code == 429
     assert "Too many orders" in response.content.decode()
     assert Order.objects.count() == 2
+
+
+def test_empty_posts_do_not_use_up_the_limit_of_everyone_behind_the_address(client, jam, settings):
+    caches[RATE_LIMITS_CACHE_ALIAS].clear()
+    settings.ORDER_PLACE_RATE = "2/h"
+    stranger = Client()  # the same address: no cart, only the form's fields
+    for _ in range(30):
+        assert stranger.post("/checkout/place/", {"token": "x"}).status_code < 500
+
+    assert order_number(place(client, to_review(client, jam)))
+    assert Order.objects.count() == 1

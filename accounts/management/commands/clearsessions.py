@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib.sessions.management.commands import clearsessions
 from django.utils import timezone
 
-from accounts.ending import client_side_engines
+from accounts.ending import engines_of_cookie_copies
 from accounts.models import SessionRecord
 
 # Ended rows stay a day so "your devices" and the admin can show what just happened.
@@ -20,7 +20,7 @@ class Command(clearsessions.Command):
         now = timezone.now()
         expired = SessionRecord.objects.filter(expires_at__lte=now)
         ended = SessionRecord.objects.filter(ended_at__lte=now - ENDED_ROWS_KEPT_FOR).exclude(
-            engine__in=client_side_engines()
+            engine__in=engines_of_cookie_copies()
         )
         removed = expired.delete()[0] + ended.delete()[0]
         if options["verbosity"] >= 1:
