@@ -323,12 +323,26 @@ def restart_in_turn(fleet: Fleet, changes: dict[str, str]) -> None:
     """Stop at an instance that does not come back healthy: it stays out of nginx, and the
     others, not yet restarted, keep serving."""
     if changes:
-        print("Restarting with " + " ".join(f"{k}={v}" for k, v in changes.items()), flush=True)
+        print(f"Restarting with {described(changes)}", flush=True)
     try:
         for instance in fleet.rolling_restart(changes):
             print(f"instance {instance.number} ({instance.address}) restarted", flush=True)
     except RuntimeError as error:
         print(f"Rolling restart stopped; that instance is left out of nginx:\n{error}", flush=True)
+
+
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|KEY")
+PASSWORD_IN_URL = re.compile(r"(//[^/:@]*:)[^/@]*@")
+
+
+def described(changes: dict[str, str]) -> str:
+    """The settings as a terminal or a log may show them: no secret key, no password."""
+    return " ".join(
+        f"{name}=(hidden)"
+        if SECRET_NAME.search(name)
+        else PASSWORD_IN_URL.sub(r"\1***@", f"{name}={value}")
+        for name, value in changes.items()
+    )
 
 
 def restart(args: argparse.Namespace) -> None:

@@ -30,8 +30,7 @@ def state(request: HttpRequest) -> HttpResponse:
         "comparison": engine_comparison.comparison(),
         "backend": settings.SESSION_BACKEND,
         "place": session.place,
-        "host": socket.gethostname(),
-        "pid": os.getpid(),
+        "instance": instance(request),
         "has_session": bool(cookie) or not session.is_empty(),
         "session_bytes": session.stored_size(),
         "cookie_bytes": len(settings.SESSION_COOKIE_NAME) + 1 + len(cookie) if cookie else 0,
@@ -40,6 +39,14 @@ def state(request: HttpRequest) -> HttpResponse:
         "data": json.dumps(redact(dict(session.items())), indent=2, sort_keys=True, default=str),
     }
     return render(request, "state.html", context)
+
+
+def instance(request: HttpRequest) -> str:
+    """Which host and process answered: in development for anyone, in production for staff
+    only (a host name and a PID help whoever maps a fleet to attack it)."""
+    if not settings.DEBUG and not request.user.is_staff:
+        return ""
+    return f"{socket.gethostname()}, process {os.getpid()}"
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -125,6 +125,10 @@ def finish(session: SessionBase, order_number: str) -> None:
     session[ORDERS_KEY] = [*orders, order_number][-ORDERS_KEPT:]
 
 
+def forget_orders(session: SessionBase) -> None:
+    session.pop(ORDERS_KEY, None)
+
+
 def placed_here(session: SessionBase, order_number: str) -> bool:
     return order_number in read_orders(session)
 

@@ -117,7 +117,7 @@ class PlaceOrderForm(forms.Form):
         """Why this page cannot place the order as it stands now, if it cannot."""
         if self.data.get("token") != self.token:
             return "This page belongs to an earlier checkout. Check your order and place it again."
-        if self.data.get("shown") != self.quote.fingerprint:
+        if not self.quote.was_shown_as(self.data.get("shown", "")):
             return (
                 "Your order changed since you reviewed it (prices, stock, or your cart). "
                 "Check it below and place it again."

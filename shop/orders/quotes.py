@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from cart.services import CartLine, view_cart
 from shop.orders.addresses import address_lines
@@ -51,13 +51,23 @@ class Quote:
     def fingerprint(self) -> str:
         """Names everything the shopper agrees to by placing: the review page sends it back,
         so an order is placed only as it was shown."""
+        return self.fingerprint_under(settings.SECRET_KEY)
+
+    def fingerprint_under(self, secret: str) -> str:
         shown = (
             [(line.product.id, line.quantity, str(line.unit_price)) for line in self.lines],
             self.delivery.code,
             str(self.delivery.price),
             sorted(self.address.items()),
         )
-        return salted_hmac("shop.orders.quote", repr(shown), algorithm="sha256").hexdigest()[:24]
+        digest = salted_hmac("shop.orders.quote", repr(shown), secret, algorithm="sha256")
+        return digest.hexdigest()[:24]
+
+    def was_shown_as(self, fingerprint: str) -> bool:
+        """Whether a review page showed this order, under the secret key or a fallback one:
+        a page rendered before the key was rotated can still be placed."""
+        secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+        return any(constant_time_compare(fingerprint, self.fingerprint_under(s)) for s in secrets)
 
 
 def quote(request: HttpRequest, progress: Progress) -> Quote:

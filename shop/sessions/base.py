@@ -9,6 +9,7 @@ import copy
 import hashlib
 from contextlib import AbstractContextManager, nullcontext
 
+from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, UpdateError
 from django.db import DatabaseError, router, transaction
 from django.utils import timezone
@@ -268,7 +269,10 @@ class HashedRowsMixin(NewKeysUnlookedMixin, ShopStoreMixin):
 
 class HashedCacheKeysMixin(NewKeysUnlookedMixin):
     """redis and redis_db: cache entries named by the key's digest. The digest sits in
-    braces, Redis Cluster's hash tag, so a session's entry and its lock share one slot."""
+    braces, Redis Cluster's hash tag, so a session's entry and its lock share one slot.
+
+    Django's async methods reach the cache by paths of their own, past the outage handling
+    and the digests: these run the store's own methods in a thread instead."""
 
     cache_key_prefix: str
 
@@ -285,3 +289,18 @@ class HashedCacheKeysMixin(NewKeysUnlookedMixin):
 
     def cache_key_of(self, session_key: str) -> str:
         return self.stored_cache_key(digest(session_key))
+
+    async def aload(self) -> dict:
+        return await sync_to_async(self.load)()
+
+    async def acreate(self) -> None:
+        await sync_to_async(self.create)()
+
+    async def asave(self, must_create: bool = False) -> None:
+        await sync_to_async(self.save)(must_create)
+
+    async def aexists(self, session_key: str | None) -> bool:
+        return await sync_to_async(self.exists)(session_key)
+
+    async def adelete(self, session_key: str | None = None) -> None:
+        await sync_to_async(self.delete)(session_key)

@@ -179,18 +179,17 @@ class SessionStore(HashedCacheKeysMixin, ShopStoreMixin, DjangoSessionStore):
             raise UpdateError  # signed out meanwhile: Django's answer
 
     def exists(self, session_key: str | None) -> bool:
-        return bool(session_key) and self.cache_key_of(session_key) in self._cache
-
-    async def aexists(self, session_key: str | None) -> bool:
-        return bool(session_key) and await self._cache.ahas_key(self.cache_key_of(session_key))
+        if not session_key:
+            return False
+        try:
+            return self.cache_key_of(session_key) in self._cache
+        except REDIS_ERRORS as error:
+            self._unreachable("exists", error)
+            return False  # as load() finds: no session while Redis is down
 
     def delete(self, session_key: str | None = None) -> None:
         if session_key := session_key or self.session_key:
             self.delete_stored(digest(session_key))
-
-    async def adelete(self, session_key: str | None = None) -> None:
-        if session_key := session_key or self.session_key:
-            await self._cache.adelete(self.cache_key_of(session_key))
 
     def _unreachable(self, action: str, error: Exception) -> None:
         log_failure(action, error)

@@ -39,21 +39,10 @@ class SessionStore(HashedCacheKeysMixin, HashedRowsMixin, DjangoSessionStore):
             self.cache_key_of(session_key) in self._cache or self._rows(session_key).exists()
         )
 
-    async def aexists(self, session_key: str | None) -> bool:
-        return bool(session_key) and (
-            await self._cache.ahas_key(self.cache_key_of(session_key))
-            or await self._rows(session_key).aexists()
-        )
-
     def delete(self, session_key: str | None = None) -> None:
         if session_key := session_key or self.session_key:
             self._rows(session_key).delete()
             self._cache.delete(self.cache_key_of(session_key))
-
-    async def adelete(self, session_key: str | None = None) -> None:
-        if session_key := session_key or self.session_key:
-            await self._rows(session_key).adelete()
-            await self._cache.adelete(self.cache_key_of(session_key))
 
     @classmethod
     def delete_stored(cls, key_digest: str) -> None:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from deploy.fleet import own_database, production_env, running_fleet, secret
+from deploy.fleet import described, own_database, production_env, running_fleet, secret
 
 
 def test_secrets_are_readable_by_their_owner_alone_and_kept(tmp_path):
@@ -39,3 +39,18 @@ def test_options_go_after_the_command(tmp_path):
     result = subprocess.run(command, capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
     assert "No fleet is running" in result.stderr
+
+
+def test_a_restart_never_prints_a_secret():
+    changes = {
+        "DJANGO_SECRET_KEY": "new-key-value",
+        "DJANGO_SECRET_KEY_FALLBACKS": "old-key-value",
+        "DATABASE_URL": "postgres://shop:pg-password@db.example:5432/shop",
+        "REDIS_URL": "redis://:redis-password@cache.example:6379/0",
+        "SESSION_BACKEND": "redis",
+    }
+    shown = described(changes)
+    for secret_value in ("new-key-value", "old-key-value", "pg-password", "redis-password"):
+        assert secret_value not in shown
+    assert "SESSION_BACKEND=redis" in shown
+    assert "DATABASE_URL=postgres://shop:***@db.example:5432/shop" in shown

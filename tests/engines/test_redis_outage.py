@@ -7,6 +7,7 @@ and the app's Redis user refused through ACL while the data stays (the shape of 
 partition, or of a persistent Redis restarting), which is what can leave a stale copy behind.
 DEBUG SLEEP or SIGSTOP would not do: a command that times out is still run when it wakes."""
 
+import asyncio
 import logging
 import shutil
 import socket
@@ -14,12 +15,14 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import import_module
 
 import pytest
 import redis
 from django.conf import settings
 from django.test import Client, override_settings
 
+from cart import session_cart
 from shop.session_backends import session_settings
 from shop.sessions import cache as redis_engine
 from shop.sessions import cached_db as redis_db_engine
@@ -248,3 +251,28 @@ def test_redis_changes_made_while_redis_refuses_the_app_resume_when_it_returns(
         server.admit_app()
         assert add(client, product, "1").status_code == 302
         assert cart_of(client) == {product.id: 2}, "the cart kept in Redis is the one resumed"
+
+
+# Django's async session methods: the same outage handling as the sync ones.
+
+
+@pytest.mark.django_db(transaction=True)  # the async methods reach the database from a thread
+@pytest.mark.parametrize("backend", ["redis", "redis_db"])
+def test_the_async_paths_cope_with_an_outage_as_the_sync_ones_do(server, backend, make_product):
+    product = make_product()
+    with engine(backend, server):
+        client = Client()
+        add(client, product, "1")
+        key = session_cookie(client)
+        server.stop()
+        store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+
+        data = asyncio.run(store.aload())
+
+        if backend == "redis_db":
+            assert {p: e.quantity for p, e in session_cart.read(data).items()} == {product.id: 1}
+        else:
+            assert data == {} and store.unavailable, "read as no session, nothing overwritten"
+        store["note"] = "changed"
+        asyncio.run(store.asave())  # no error: written to the database, or not at all
+        assert asyncio.run(store.aexists(key)) is (backend == "redis_db")

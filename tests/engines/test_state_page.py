@@ -122,3 +122,23 @@ def test_results_of_the_wrong_shape_leave_the_facts_alone(
     page = response.content.decode()
     assert 'data-testid="no-results"' in page and "none that a cart reaches" in row_of(page, "db")
     assert "cannot be read" in caplog.text
+
+
+@pytest.mark.django_db
+def test_the_answering_instance_is_shown_in_production_to_staff_only(client, settings):
+    settings.DEBUG = False
+    assert 'data-testid="instance"' not in client.get("/state/").content.decode()
+    staff = make_user("olga")
+    staff.is_staff = True
+    staff.save()
+    sign_in(client, "olga")
+    page = client.get("/state/").content.decode()
+    assert re.search(r'data-testid="instance">[^<]+, process \d+<', page)
+
+
+@pytest.mark.django_db
+def test_the_answering_instance_is_shown_to_anyone_in_development(client, settings):
+    settings.DEBUG = True
+    assert re.search(
+        r'data-testid="instance">[^<]+, process \d+<', client.get("/state/").content.decode()
+    )

@@ -52,11 +52,29 @@ def test_a_guest_sees_their_confirmation_through_their_session_only(client, jam)
     assert stranger.get(f"/orders/{number}/").status_code == 404, "nor any account"
 
 
-def test_a_guest_order_stays_visible_after_signing_in_in_that_session(client, jam):
-    number = order_number(place(client, to_review(client, jam)))
+def test_a_guest_order_joins_the_account_with_its_email_when_signing_in_in_that_session(
+    client, jam
+):
+    number = order_number(place(client, to_review(client, jam)))  # for ada@example.com
     make_user("ada")
     sign_in(client)
     assert client.get(f"/orders/{number}/").status_code == 200
+    assert number in client.get("/orders/").content.decode(), "listed with the account's"
+    client.post("/accounts/logout/")
+    assert client.get(f"/orders/{number}/").status_code == 404, "the account's, not the browser's"
+    elsewhere = Client()
+    sign_in(elsewhere)
+    assert number in elsewhere.get("/orders/").content.decode()
+
+
+def test_a_guest_order_never_rides_into_another_persons_account(client, jam):
+    """A shared computer: a guest orders, someone else signs in on it next."""
+    number = order_number(place(client, to_review(client, jam)))  # for ada@example.com
+    make_user("grace")
+    sign_in(client, "grace")
+    assert client.get(f"/orders/{number}/").status_code == 404
+    assert number not in client.get("/orders/").content.decode()
+    assert Order.objects.get(number=number).user is None
 
 
 def test_signing_out_leaves_no_way_back_to_a_guest_order(client, jam):

@@ -370,3 +370,13 @@ def test_empty_posts_do_not_use_up_the_limit_of_everyone_behind_the_address(clie
 
     assert order_number(place(client, to_review(client, jam)))
     assert Order.objects.count() == 1
+
+
+def test_a_review_shown_before_the_secret_key_was_rotated_can_still_be_placed(
+    client, jam, settings
+):
+    review = to_review(client, jam)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-key-" + "k" * 50
+
+    assert order_number(place(client, review))
