@@ -5,7 +5,7 @@ so a full cart still fits in a signed cookie.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib.sessions.backends.base import SessionBase
 
@@ -35,7 +35,7 @@ def parse_entries(raw: object) -> Entries:
         try:
             product_id, (quantity, price) = int(key), value
             entry = Entry(int(quantity), Decimal(price))
-        except (TypeError, ValueError, InvalidOperation):
+        except (TypeError, ValueError, ArithmeticError):  # InvalidOperation, int(infinity)
             continue
         if 1 <= entry.quantity <= MAX_QUANTITY_PER_LINE and entry.added_price.is_finite():
             entries[product_id] = entry

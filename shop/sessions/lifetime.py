@@ -10,6 +10,7 @@ SESSION_MAX_SECONDS after sign-in however much it is used; its cookie ends with 
 With "remember me" it ends SESSION_REMEMBER_SECONDS after sign-in.
 """
 
+import math
 import time
 from dataclasses import dataclass, replace
 
@@ -74,9 +75,12 @@ def read(session) -> Lifetime | None:
     if AUTH_SESSION_KEY not in session or not isinstance(raw, list) or len(raw) != 3:
         return None
     try:
-        return Lifetime(float(raw[0]), bool(raw[1]), float(raw[2]))
-    except (TypeError, ValueError):
+        signed_in_at, seen_at = float(raw[0]), float(raw[2])
+    except (TypeError, ValueError, OverflowError):
         return None
+    if not (math.isfinite(signed_in_at) and math.isfinite(seen_at)):
+        return None  # NaN or infinity would make every "has it ended?" question false
+    return Lifetime(signed_in_at, bool(raw[1]), seen_at)
 
 
 def write(session, stamps: Lifetime) -> None:
