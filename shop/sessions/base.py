@@ -5,7 +5,6 @@ be pinged), so the register, the admin, the health check and the commands ask th
 instead of comparing engine names.
 """
 
-import copy
 import hashlib
 from contextlib import AbstractContextManager, nullcontext
 
@@ -116,7 +115,10 @@ class ShopStoreMixin:
         first_read = not hasattr(self, "_session_cache")
         data = super()._get_session(no_load)
         if first_read and self.server_side and self.session_key:
-            self._as_read, self._key_read = copy.deepcopy(data), self.session_key
+            # Shallow, so it costs next to nothing: the shop replaces a key's value and never
+            # changes one in place. One changed in place would read as unchanged, which can
+            # lose only this request's own change, never undo another's.
+            self._as_read, self._key_read = dict(data), self.session_key
         return data
 
     def is_new(self) -> bool:
