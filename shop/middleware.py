@@ -46,9 +46,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
                 request.session.let_go()  # if the write did not release the lock already
 
     def rebased_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        """A request that changed its session without holding it (a GET: a product viewed,
-        a sort chosen, a stamp renewed) writes, under the lock, only what it changed, onto
-        the session as it is now: a cart change confirmed meanwhile is never undone."""
+        """A request that changed its session without holding it (a GET: the cart page
+        dropping a line gone off sale, a stamp renewed) writes, under the lock, only what it
+        changed, onto the session as it is now: a change confirmed meanwhile is never undone."""
         with self.SessionStore.changing():
             try:
                 request.session.rebase()
