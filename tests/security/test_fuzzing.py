@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from accounts import register
 from cart import session_cart
-from cart.forms import UpdateQuantityForm
+from cart.forms import AddToCartForm, UpdateQuantityForm
 from shop.catalog import browsing
 from shop.catalog.limits import MAX_QUANTITY_PER_LINE
 from shop.orders import checkout
+from shop.orders.models import Order
 from shop.sessions import lifetime
 from tests.cart.helpers import add, cart_of
 from tests.orders.helpers import ADDRESS
@@ -206,5 +207,57 @@ def test_a_price_in_a_stored_cart_is_never_taken_for_todays(session_backend, mak
         response = shopper.get("/cart/summary/", HTTP_ACCEPT="application/json")
         assert response.status_code == 200
         assert [line["unit_price"] for line in response.json()["lines"]] in ([], ["6.25"])
+
+    check()
+
+
+def test_any_quantity_to_add_is_kept_as_the_form_reads_it_or_not_at_all(
+    session_backend, make_product
+):
+    product = make_product(stock=50)
+
+    @EXAMPLES
+    @given(FORM_TEXT)
+    def check(quantity):
+        shopper = Client()
+        response = shopper.post(f"/cart/add/{product.id}/", {"quantity": quantity})
+        form = AddToCartForm({"quantity": quantity}, product=product)
+        if response.status_code == 302:
+            assert form.is_valid() and cart_of(shopper) == {
+                product.id: form.cleaned_data["quantity"]
+            }
+        else:
+            assert response.status_code == 400 and cart_of(shopper) == {}
+
+    check()
+
+
+def test_any_delivery_or_place_form_places_nothing_it_should_not(session_backend, make_product):
+    product = make_product()
+
+    @EXAMPLES
+    @given(FORM_TEXT, FORM_TEXT, FORM_TEXT, FORM_TEXT)
+    def check(method, token, shown, accept):
+        shopper = Client()
+        add(shopper, product, "1")
+        shopper.post("/checkout/address/", ADDRESS)
+        delivery = shopper.post("/checkout/delivery/", {"method": method})
+        assert delivery.status_code in (302, 400)
+        if delivery.status_code == 400:
+            assert checkout.read(shopper.session).delivery is None
+        form = {"token": token, "shown": shown, "accept_changes": accept}
+        placed = shopper.post("/checkout/place/", form)
+        assert placed.status_code in (302, 400, 409), placed.status_code
+        assert not Order.objects.exists(), "no order without the review's own token and mark"
+
+    check()
+
+
+def test_any_password_reset_request_gets_the_same_answer_never_a_500(session_backend):
+    @EXAMPLES
+    @given(FORM_TEXT)
+    def check(email):
+        response = Client().post("/accounts/password/reset/", {"email": email})
+        assert response.status_code in (200, 302, 429)
 
     check()
