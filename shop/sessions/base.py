@@ -137,11 +137,13 @@ class ShopStoreMixin:
         """Hold the session, read it again, and apply what this request changed since it
         read it, key by key, where the stored value is still the one it read: a change that
         another request made meanwhile is never undone. A session ended meanwhile stays
-        ended (this request's changes go with it). Runs inside changing()."""
-        read, mine = self._as_read, self._session_cache
+        ended: this request's changes go with it, and its response leaves the cookie alone
+        (a sign-in in another tab may have just set a new one). Runs inside changing()."""
+        read, mine, session_key = self._as_read, self._session_cache, self.session_key
         self._as_read = None
         self.hold()
         if self.session_key is None:
+            self._session_key, self._session_cache, self.modified = session_key, mine, False
             return
         stored = self._session_cache
         for key in read.keys() | mine.keys():

@@ -6,10 +6,11 @@ from importlib import import_module
 import pytest
 from django.conf import settings
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django_redis import get_redis_connection
 
 from shop.middleware import SessionMiddleware
+from tests.accounts.helpers import make_user, sign_in
 from tests.cart.helpers import add, add_at_once, cart_of
 
 THREADS, ADDS_EACH = 6, 5
@@ -70,7 +71,7 @@ def rebased_and_saved(session) -> None:
     """What the middleware does at the end of a page that changed its session."""
     with session.changing():
         session.rebase()
-        if session.session_key:
+        if session.modified:
             session.save()
 
 
@@ -108,5 +109,34 @@ def test_a_page_does_not_bring_back_a_session_ended_meanwhile(session_backend):
 
     rebased_and_saved(page)
 
-    assert page.session_key is None and page.is_empty()
+    assert not page.modified, "nothing to write, and no cookie to set or delete"
     assert not Store().exists(key)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_finishing_after_a_sign_in_in_another_tab_leaves_the_new_cookie_alone(
+    session_backend, make_product
+):
+    """The sign-in replaced the session the page read: the page must not delete the cookie,
+    or the browser would drop the one the sign-in just set."""
+    if session_backend == "cookie":
+        pytest.skip("a cookie session is whatever the browser sends last: there is no server copy")
+    make_user()
+    product = make_product()
+    browser = Client()
+    add(browser, product, "1")
+    guest_cookie = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    page = import_module(settings.SESSION_ENGINE).SessionStore(guest_cookie)
+    page["note"] = "a page's own change"  # read and changed, not yet written
+
+    sign_in(browser)  # another tab: a new key, the guest's session gone
+
+    request = RequestFactory().get("/cart/")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = guest_cookie
+    request.session = page
+    response = SessionMiddleware(lambda request: HttpResponse("page")).process_response(
+        request, HttpResponse("page")
+    )
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert browser.get("/cart/").context["user"].is_authenticated
+    assert cart_of(browser) == {product.id: 1}
