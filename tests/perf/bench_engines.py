@@ -191,6 +191,10 @@ def prepare(database: str, args: argparse.Namespace, folder: Path) -> dict[str, 
         "BENCH_SHOPPERS": str(SHOPPERS),
         "BENCH_COUNT": str(PRODUCTS),
         "BENCH_CPU_SHOPPER": f"shopper-{SHOPPERS - 2}",  # locust's are the first ones
+        # It measures sessions, not a shop's limits: the concurrency figure adds one product
+        # from many tabs, and every add must be accepted.
+        "ORDER_MAX_PER_LINE": "99",
+        "ORDER_MAX_VALUE": "9999999.99",
     }
     for twin in ("shop", *PEERS):  # each peer's app and tables come with its own settings
         manage({**env, "BENCH_TWIN": twin}, "migrate", "--noinput")
