@@ -25,7 +25,7 @@ from cart import session_cart
 from shop.catalog.models import Product
 from shop.client_ip import is_ip_address
 from shop.orders import checkout
-from shop.session_backends import SESSION_BACKENDS, engines_in_use, store_class
+from shop.sessions.config import SESSION_BACKENDS, engines_in_use, store_class
 
 
 def stored_data(record: SessionRecord) -> dict | None:

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from accounts.models import SessionRecord, User
 from accounts.register import current_public_id
-from shop.session_backends import SESSION_BACKENDS, engines_in_use, store_class
 from shop.sessions import lifetime
+from shop.sessions.config import SESSION_BACKENDS, engines_in_use, store_class
 
 # A user's ended sessions are checked on every request: past this many, every session
 # signed in before now ends instead, and the list starts afresh.

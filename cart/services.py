@@ -1,5 +1,5 @@
 """Changes to the cart, each mirrored to the signed-in user's saved cart. Concurrent changes
-on one session all count because shop.middleware.SessionMiddleware runs them one at a time."""
+on one session all count because shop.sessions.middleware runs them one at a time."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import Error, connection
 
-from shop.session_backends import store_class
+from shop.sessions.config import store_class
 
 OK, ERROR = "ok", "error"
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from shop.catalog.limits import MAX_QUANTITY_PER_LINE
 from shop.mail_settings import email_settings
 from shop.security import security_settings
-from shop.session_backends import RATE_LIMITS_CACHE_ALIAS, session_settings
+from shop.sessions.config import RATE_LIMITS_CACHE_ALIAS, session_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "shop.no_store.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "shop.middleware.SessionMiddleware",  # Django's, with one change at a time per session
+    "shop.sessions.middleware.SessionMiddleware",  # Django's, with one change at a time per session
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -229,7 +229,7 @@ AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the session register already
 
 # --- Password reset: mail (EMAIL_URL) and its rate limit (django-ratelimit) ------------------
 # At most PASSWORD_RESET_RATE requests per client address and per email address, counted in
-# the database every instance shares (the rate_limits cache, made in shop/session_backends.py).
+# the database every instance shares (the rate_limits cache, made in shop/sessions/config.py).
 globals().update(email_settings(os.environ.get("EMAIL_URL") or "console:"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "Larder & Loom <shop@localhost>"
 INSTALLED_APPS += ["django_ratelimit"]

@@ -4,7 +4,7 @@ import pytest
 import redis
 from django.test import Client, override_settings
 
-from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS, session_settings
+from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS, session_settings
 from tests.services import REDIS_URL, require_redis
 
 # Each test run keeps its Redis keys under its own prefix, so runs never collide.

@@ -46,7 +46,7 @@ return 0
 class SessionStore(HashedCacheKeysMixin, ShopStoreMixin, DjangoSessionStore):
     """Sessions in Redis only, through django-redis, under the digest of their key. While
     Redis is down a visitor has no session: it reads as empty, nothing is written, and
-    shop.middleware.SessionMiddleware refuses changes."""
+    shop.sessions.middleware.SessionMiddleware refuses changes."""
 
     engine = "redis"
     place = "in Redis, in memory, with an expiry"

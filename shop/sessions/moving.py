@@ -17,8 +17,8 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import CreateError, SessionBase
 from django.db import transaction
 
-from shop.session_backends import store_class
 from shop.sessions.base import digest
+from shop.sessions.config import store_class
 
 
 def __getattr__(name: str) -> type:

@@ -9,7 +9,7 @@ from django.core.cache import caches
 from django.core.checks import run_checks
 from django.db import connection, connections
 
-from shop.session_backends import RATE_LIMITS_CACHE_ALIAS
+from shop.sessions.config import RATE_LIMITS_CACHE_ALIAS
 
 THREADS, INCREMENTS_EACH = 6, 10
 

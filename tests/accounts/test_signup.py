@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.test import Client
 
-from shop.session_backends import RATE_LIMITS_CACHE_ALIAS
+from shop.sessions.config import RATE_LIMITS_CACHE_ALIAS
 from tests.accounts.helpers import (
     PASSWORD,
     csrf_token_from,

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
 from tests.servers import BASE_DIR, CREATE_SHOPPER, gunicorn, manage
 from tests.services import CHROMIUM, REDIS_URL, require_chromium, require_redis
 

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client, override_settings
 
-from shop.session_backends import session_settings
+from shop.sessions.config import session_settings
 from tests.services import REDIS_URL
 
 

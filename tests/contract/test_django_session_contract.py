@@ -6,8 +6,8 @@ import unittest
 import pytest
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from shop.session_backends import REDIS_BACKENDS, session_settings
 from shop.sessions import cache, cached_db, db, signed_cookies
+from shop.sessions.config import REDIS_BACKENDS, session_settings
 from tests.conftest import REDIS_TEST_PREFIX, delete_test_keys
 from tests.contract.django_suite import missing_reason, session_tests_mixin
 from tests.services import REDIS_URL, redis_error, require_redis, unavailable

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
 from shop.views import DATABASE_UNAVAILABLE
 from tests.database_faults.cluster import Cluster, drop_connections, private_cluster
 from tests.servers import gunicorn_server, manage

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deploy.fleet import NGINX, Fleet, prepare, production_env
-from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
 from tests.servers import scratch_database
 from tests.services import REDIS_URL, require_redis, unavailable
 from tests.shoppers import Account, make_accounts

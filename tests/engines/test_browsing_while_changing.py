@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
 from tests.orders.helpers import ADDRESS
 from tests.servers import gunicorn_server, manage, shop_database
 from tests.services import REDIS_URL, require_redis

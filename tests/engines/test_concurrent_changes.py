@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django_redis import get_redis_connection
 
-from shop.middleware import SessionMiddleware
+from shop.sessions.middleware import SessionMiddleware
 from tests.accounts.helpers import make_user, sign_in
 from tests.cart.helpers import add, add_at_once, cart_of
 

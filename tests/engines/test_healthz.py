@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client, override_settings
 
-from shop.session_backends import session_settings
+from shop.sessions.config import session_settings
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens here: a Redis outage without stopping one
 

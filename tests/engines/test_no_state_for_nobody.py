@@ -9,8 +9,8 @@ from django.core.cache import caches
 from django.test import Client
 
 from accounts.models import SessionRecord
-from shop.session_backends import RATE_LIMITS_CACHE_ALIAS
 from shop.sessions import admission
+from shop.sessions.config import RATE_LIMITS_CACHE_ALIAS
 from tests.cart.helpers import JSON, add, cart_of
 from tests.conftest import REDIS_TEST_PREFIX
 from tests.services import REDIS_URL

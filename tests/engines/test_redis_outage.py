@@ -23,9 +23,9 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from cart import session_cart
-from shop.session_backends import session_settings
 from shop.sessions import cache as redis_engine
 from shop.sessions import cached_db as redis_db_engine
+from shop.sessions.config import session_settings
 from shop.sessions.outage import SESSIONS_UNAVAILABLE, unsynced
 from tests.cart.helpers import JSON, add, cart_of
 from tests.register.helpers import fast_password_hashing, make_user, sign_in  # noqa: F401

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, connections
 from django.test import Client, override_settings
 
-from shop.session_backends import session_settings
+from shop.sessions.config import session_settings
 from tests.accounts.helpers import make_user, sign_in
 from tests.cart.helpers import add
 from tests.conftest import REDIS_TEST_PREFIX

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from shop.session_backends import SESSION_BACKENDS, session_settings
+from shop.sessions.config import SESSION_BACKENDS, session_settings
 
 REDIS = "redis://127.0.0.1:6379/3"
 

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS, session_settings, store_class
+from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS, session_settings, store_class
 from tests.conftest import REDIS_TEST_PREFIX, delete_test_keys
 from tests.register.helpers import fast_password_hashing, redis_commands  # noqa: F401  fixtures
 from tests.services import REDIS_URL, require_redis

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from accounts.admin_summary import SUMMARY_CACHE_KEY
 from accounts.ending import end_sessions
 from accounts.models import SessionRecord
-from shop.session_backends import store_class
+from shop.sessions.config import store_class
 from tests.accounts.helpers import make_user, session_cookie, sign_in
 from tests.cart.helpers import add, cart_of
 from tests.moving.conftest import client_with

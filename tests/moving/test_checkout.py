@@ -4,7 +4,7 @@ and a guest's orders placed on the old engine stay theirs (and theirs alone)."""
 
 from shop.orders import checkout
 from shop.orders.models import Order
-from shop.session_backends import store_class
+from shop.sessions.config import store_class
 from tests.accounts.helpers import make_user, session_cookie, sign_in
 from tests.cart.helpers import add, cart_of
 from tests.moving.conftest import client_with

@@ -9,7 +9,7 @@ from django.contrib.messages import get_messages
 
 from accounts import ending
 from accounts.models import SessionRecord
-from shop.session_backends import REDIS_BACKENDS, store_class
+from shop.sessions.config import REDIS_BACKENDS, store_class
 from tests.accounts.helpers import make_user, session_cookie, sign_in
 from tests.cart.helpers import add, cart_of
 from tests.moving.conftest import client_with

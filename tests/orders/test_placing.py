@@ -11,7 +11,7 @@ from cart.models import SavedCart
 from shop.catalog.models import Product
 from shop.orders import checkout
 from shop.orders.models import Order, SavedAddress
-from shop.session_backends import RATE_LIMITS_CACHE_ALIAS
+from shop.sessions.config import RATE_LIMITS_CACHE_ALIAS
 from tests.accounts.helpers import field_errors, make_user, sign_in
 from tests.cart.helpers import add, cart_of
 from tests.orders.helpers import ADDRESS, order_number, place, place_form, to_review

@@ -562,7 +562,7 @@ def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.test import override_settings
 
-    from shop.session_backends import session_settings
+    from shop.sessions.config import session_settings
 
     bench_settings = session_settings(args.engine, args.redis_url, key_prefix=args.redis_prefix)
     with override_settings(DEBUG=False, **bench_settings):

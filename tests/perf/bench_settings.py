@@ -5,7 +5,7 @@ code with the same settings otherwise."""
 import os
 import warnings
 
-from shop.session_backends import session_settings
+from shop.sessions.config import session_settings
 from shop.settings import *  # noqa: F403
 from shop.settings import INSTALLED_APPS, MIDDLEWARE, REDIS_URL, SESSION_BACKEND
 from tests.perf import REDIS_PREFIX

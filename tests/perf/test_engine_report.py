@@ -85,7 +85,7 @@ def test_the_reports_show_the_figures_and_the_machine(results, tmp_path):
 
 def test_peers_run_on_the_database_engine_only():
     middleware = [
-        "shop.middleware.SessionMiddleware",
+        "shop.sessions.middleware.SessionMiddleware",
         "accounts.middleware.SessionRegisterMiddleware",
     ]
     peer = twin_sessions("qsessions", "db", middleware)

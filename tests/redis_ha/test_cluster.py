@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django_redis import get_redis_connection
 
-from shop.session_backends import REDIS_BACKENDS, session_settings
 from shop.sessions.cache import LOCK_AND_READ, WRITE_AND_UNLOCK, run_script
+from shop.sessions.config import REDIS_BACKENDS, session_settings
 from tests.cart.helpers import add
 from tests.redis_ha import flows
 from tests.redis_ha.fleet import Cluster, wait_for

@@ -9,7 +9,7 @@ from django.test import Client, override_settings
 from django_redis import get_redis_connection
 from redis.sentinel import SentinelConnectionPool
 
-from shop.session_backends import REDIS_BACKENDS, session_settings
+from shop.sessions.config import REDIS_BACKENDS, session_settings
 from tests.cart.helpers import add, cart_of
 from tests.redis_ha import flows
 from tests.redis_ha.fleet import SERVICE, SentinelFleet, wait_for

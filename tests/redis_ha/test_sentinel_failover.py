@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from shop.session_backends import REDIS_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS
 from tests.redis_ha.fleet import SERVICE, SentinelFleet, require_redis_server, wait_for
 from tests.servers import gunicorn_server, manage, scratch_database
 from tests.shoppers import Answer, LoadReport, Shopper, make_accounts, product_pages, steady_load

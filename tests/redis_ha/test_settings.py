@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django_redis.pool import SentinelConnectionFactory, get_connection_factory
 
-from shop.redis_cluster import ClusterConnectionFactory
-from shop.session_backends import SESSION_BACKENDS, session_settings
+from shop.sessions.config import SESSION_BACKENDS, session_settings
+from shop.sessions.redis_cluster import ClusterConnectionFactory
 from tests.engines.test_settings_from_environment import start
 
 SERVICE_URL = "redis://shop/0"
@@ -34,7 +34,8 @@ def test_sentinels_keep_django_redis_default_client_on_the_primary(backend):
 @pytest.mark.parametrize("backend", ["redis", "redis_db"])
 def test_cluster_nodes_replace_redis_url(backend):
     cache = sessions_cache(backend, url="redis://ignored:6379/0", cluster_nodes=NODES)
-    assert cache["OPTIONS"]["CONNECTION_FACTORY"] == "shop.redis_cluster.ClusterConnectionFactory"
+    factory = "shop.sessions.redis_cluster.ClusterConnectionFactory"
+    assert cache["OPTIONS"]["CONNECTION_FACTORY"] == factory
     assert cache["OPTIONS"]["CLUSTER_NODES"] == [
         ("10.0.1.1", 7000),
         ("10.0.1.2", 7000),

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 
 from accounts.management.commands.create_sessions import session_key_of
 from accounts.models import SessionRecord, User
-from shop.session_backends import session_settings
+from shop.sessions.config import session_settings
 from tests.conftest import REDIS_TEST_PREFIX
 from tests.services import REDIS_URL
 

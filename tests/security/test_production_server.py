@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from shop.session_backends import REDIS_BACKENDS, SESSION_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
 from tests.security.helpers import POLICY, directives
 from tests.servers import CREATE_SHOPPER, gunicorn, manage
 from tests.services import REDIS_URL, require_redis

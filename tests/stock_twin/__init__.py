@@ -4,7 +4,7 @@ raw key); the peers run the packages people install instead (django-user-session
 django-qsessions). Each store is given only what the shop's code asks of any store
 (ShopStoreMixin). Benchmarks and round-trip tests compare the shop against them."""
 
-SHOP_SESSION_MIDDLEWARE = "shop.middleware.SessionMiddleware"
+SHOP_SESSION_MIDDLEWARE = "shop.sessions.middleware.SessionMiddleware"
 SHOP_ONLY_MIDDLEWARE = {"accounts.middleware.SessionRegisterMiddleware"}
 DJANGO_SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 

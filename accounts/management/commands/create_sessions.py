@@ -40,14 +40,14 @@ from accounts import register
 from accounts.models import SessionRecord, User
 from cart import session_cart
 from shop.catalog.models import Product
-from shop.session_backends import (
+from shop.sessions.base import HashedCacheKeysMixin, HashedRowsMixin, digest
+from shop.sessions.config import (
     SESSION_BACKENDS,
     SESSION_ENGINES,
     SESSIONS_CACHE_ALIAS,
     redis_cache,
     store_class,
 )
-from shop.sessions.base import HashedCacheKeysMixin, HashedRowsMixin, digest
 
 SYNTHETIC = "synthetic-"  # usernames and register public ids
 SYNTHETIC_IPV4 = ipaddress.ip_network("198.18.0.0/15")  # RFC 2544, benchmarking

@@ -1,6 +1,6 @@
 """Redis Cluster under django-redis, which has no cluster client of its own (version 7):
 the cache's OPTIONS name this factory (CONNECTION_FACTORY) and the start-up nodes
-(CLUSTER_NODES); shop.session_backends.redis_cache writes both."""
+(CLUSTER_NODES); shop.sessions.config.redis_cache writes both."""
 
 import threading
 from typing import Any

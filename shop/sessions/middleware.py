@@ -1,3 +1,5 @@
+"""Django's session middleware, with each change to a session run alone."""
+
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse

@@ -31,7 +31,7 @@ def store_class(backend: str) -> type:
 # host:port, the host a name, an IPv4 address or an IPv6 address in brackets.
 NODE = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>[0-9]{1,5})")
 NODES_EXAMPLE = "10.0.0.1:26379,10.0.0.2:26379"
-CLUSTER_FACTORY = "shop.redis_cluster.ClusterConnectionFactory"
+CLUSTER_FACTORY = "shop.sessions.redis_cluster.ClusterConnectionFactory"
 SENTINEL_FACTORY = "django_redis.pool.SentinelConnectionFactory"
 
 
