@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.admin_sessions import SessionRecordAdmin
 from accounts.forms import AdminSignInForm
-from accounts.models import SessionRecord, User
+from accounts.models import User
 
 
 @admin.register(User)
@@ -21,5 +20,4 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
-admin.site.register(SessionRecord, SessionRecordAdmin)
 admin.site.login_form = AdminSignInForm

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (ends the register row at sign-out)
+        from accounts import signals  # noqa: F401  (stamps the lifetime at sign-in)
         from shop.counter_cache import create_table
 
         # The password reset's rate-limit counters live in a cache table, not a model.

@@ -13,11 +13,12 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django_ratelimit.decorators import ratelimit
 
-from accounts import ending, notices
-from accounts.models import SessionRecord
+from accounts import notices
 from shop import rate_limits
 from shop.client_ip import client_ip
 from shop.http import error_response
+from shop.register import ending
+from shop.register.models import SessionRecord
 
 RATE_LIMITED = (
     "Too many password reset requests from your address or for that email address. "

@@ -24,7 +24,4 @@ urlpatterns = [
         password_reset.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("sessions/", views.sessions, name="sessions"),
-    path("sessions/revoke-others/", views.revoke_other_sessions, name="revoke_others"),
-    path("sessions/<slug:public_id>/revoke/", views.revoke_session, name="revoke_session"),
 ]

@@ -9,17 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import devices, ending, notices, register
+from accounts import notices
 from accounts.forms import SignInForm, SignUpForm
-from accounts.models import SessionRecord
 from shop import rate_limits
-from shop.http import error_response, get_only, post_only
+from shop.http import error_response, post_only
+from shop.register import devices, ending
 from shop.sessions import lifetime
 
 SIGNUPS_LIMITED = "Too many new accounts from your address. Please wait a while, then try again."
@@ -98,50 +98,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
         ended = ending.end_others(user, request.session)
         messages.success(request, "Your password was changed. You are still signed in here.")
         if ended:
-            messages.info(request, f"We signed you out on {plural_devices(ended)}.")
+            messages.info(request, f"We signed you out on {devices.others(ended)}.")
         return redirect("accounts:password_change")
     return render(request, "accounts/password_change.html", {"form": form})
-
-
-@get_only
-@login_required
-def sessions(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's devices: every active session of theirs, on any engine."""
-    current = register.current_public_id(request.session)
-    records = SessionRecord.objects.active().filter(user=request.user).order_by("-last_seen")
-    rows = [
-        (record, *devices.describe(record.user_agent), record.public_id == current)
-        for record in records
-    ]
-    return render(request, "accounts/sessions.html", {"rows": rows})
-
-
-@post_only
-@login_required
-def revoke_session(request: HttpRequest, public_id: str) -> HttpResponse:
-    record = get_object_or_404(
-        SessionRecord.objects.active(), public_id=public_id, user=request.user
-    )
-    if record.public_id == register.current_public_id(request.session):
-        auth_logout(request)
-        messages.success(request, "You have been signed out.")
-        return redirect(settings.LOGOUT_REDIRECT_URL)
-    ending.end_sessions(SessionRecord.objects.filter(pk=record.pk))
-    device, browser = devices.describe(record.user_agent)
-    messages.success(request, f"Signed out {device} ({browser}).")
-    return redirect("accounts:sessions")
-
-
-@post_only
-@login_required
-def revoke_other_sessions(request: HttpRequest) -> HttpResponse:
-    ended = ending.end_others(request.user, request.session)
-    if ended:
-        messages.success(request, f"Signed out {plural_devices(ended)}.")
-    else:
-        messages.info(request, "You were not signed in anywhere else.")
-    return redirect("accounts:sessions")
-
-
-def plural_devices(count: int) -> str:
-    return "1 other device" if count == 1 else f"{count} other devices"

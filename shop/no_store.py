@@ -11,7 +11,7 @@ from django.urls import ResolverMatch
 from django.utils.cache import add_never_cache_headers
 
 # Every page in these URL namespaces is about the visitor: their cart, account, orders.
-NO_STORE_NAMESPACES = frozenset({"accounts", "cart", "checkout", "orders"})
+NO_STORE_NAMESPACES = frozenset({"accounts", "register", "cart", "checkout", "orders"})
 # Single pages elsewhere that show the visitor's own session.
 NO_STORE_VIEW_NAMES = frozenset({"state"})
 

@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from shop import views
 from shop.catalog import views as catalog_views
@@ -11,7 +12,13 @@ urlpatterns = [
     path("", include("shop.catalog.urls")),
     path("cart/", include("cart.urls")),
     path("", include("shop.orders.urls")),
+    path("accounts/sessions/", include("shop.register.urls")),
     path("accounts/", include("accounts.urls")),
+    # The register was part of accounts until it became an app: staff bookmarks still work.
+    re_path(
+        r"^admin/accounts/sessionrecord/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/register/sessionrecord/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("state/", views.state, name="state"),

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
-from accounts.redaction import redact
 from shop import engine_comparison, health
 from shop.http import error_response, get_only, service_unavailable, wants_json
+from shop.register.redaction import redact
 
 
 @get_only

@@ -23,7 +23,7 @@ def guests_polled_lately(monkeypatch):
     is never due, so query counts hold; tests of the poll call `forget()` first."""
     from django.utils import timezone
 
-    from accounts import ending
+    from shop.register import ending
 
     ending.ended_cookie_guests.forget()
     ending.ended_cookie_guests.polled_at = timezone.now()

@@ -8,10 +8,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from accounts import ending
-from accounts.models import SessionRecord, User
-from accounts.register import current_public_id
+from accounts.models import User
 from cart.models import SavedCart
+from shop.register import ending
+from shop.register.models import SessionRecord
+from shop.register.rows import current_public_id
 from shop.sessions import lifetime
 from tests.accounts.helpers import make_user, session_cookie, sign_in, signed_in_user_id
 from tests.cart.helpers import add, cart_of

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from accounts.models import SessionRecord
+from shop.register.models import SessionRecord
 from tests.accounts.helpers import (
     NEW_PASSWORD,
     PASSWORD,

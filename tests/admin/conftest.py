@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from accounts.admin_summary import SUMMARY_CACHE_KEY
-from accounts.models import SessionRecord
+from shop.register.models import SessionRecord
+from shop.register.summary import SUMMARY_CACHE_KEY
 from tests.cart.helpers import add
 from tests.register.helpers import (
     BROWSER,

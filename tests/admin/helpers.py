@@ -4,10 +4,10 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from accounts.models import SessionRecord
+from shop.register.models import SessionRecord
 from tests.register.helpers import make_user
 
-CHANGELIST = "/admin/accounts/sessionrecord/"
+CHANGELIST = "/admin/register/sessionrecord/"
 
 
 def detail_url(record: SessionRecord) -> str:

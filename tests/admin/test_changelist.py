@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import SessionRecord
+from shop.register.models import SessionRecord
 from tests.admin.conftest import GUEST_IP, LAPTOP_IP
 from tests.admin.helpers import CHANGELIST, listed
 from tests.register.helpers import make_user, record_of, sign_in
@@ -12,7 +12,13 @@ from tests.register.helpers import make_user, record_of, sign_in
 
 def test_the_admin_index_links_to_active_sessions(staff):
     response = staff.get("/admin/")
-    assert 'href="/admin/accounts/sessionrecord/">Active sessions</a>' in response.content.decode()
+    assert 'href="/admin/register/sessionrecord/">Active sessions</a>' in response.content.decode()
+
+
+def test_a_bookmark_from_when_the_register_lived_in_accounts_still_works(staff):
+    response = staff.get("/admin/accounts/sessionrecord/?engine=db")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/register/sessionrecord/?engine=db"
 
 
 def test_it_lists_the_guest_and_both_of_adas_sessions(staff, shoppers):

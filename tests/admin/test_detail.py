@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from accounts.models import SessionRecord
-from accounts.redaction import REDACTED, redact
+from shop.register.models import SessionRecord
+from shop.register.redaction import REDACTED, redact
 from tests.admin.conftest import GUEST_IP
 from tests.admin.helpers import CHANGELIST, detail_url, server_side
 

@@ -1,4 +1,4 @@
-from accounts.models import SessionRecord
+from shop.register.models import SessionRecord
 from tests.admin.helpers import (
     CHANGELIST,
     detail_url,

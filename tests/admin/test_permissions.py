@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from accounts.models import SessionRecord
+from shop.register.models import SessionRecord
 from tests.admin.helpers import (
     CHANGELIST,
     csrf_token_from,

@@ -9,10 +9,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts import admin_summary
-from accounts.admin_sessions import SessionRecordAdmin
-from accounts.admin_summary import EstimatedCountPaginator
-from accounts.models import SessionRecord
+from shop.register import summary as register_summary
+from shop.register.admin import SessionRecordAdmin
+from shop.register.models import SessionRecord
+from shop.register.summary import EstimatedCountPaginator
 from tests.admin.helpers import CHANGELIST
 
 # Rows from which the estimate is trusted, scaled down so the tests insert thousands, not tens
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def smaller_threshold(monkeypatch):
-    monkeypatch.setattr(admin_summary, "ESTIMATE_FROM_ROWS", ESTIMATE_FROM_ROWS)
+    monkeypatch.setattr(register_summary, "ESTIMATE_FROM_ROWS", ESTIMATE_FROM_ROWS)
 
 
 def on_postgresql() -> bool:
@@ -105,9 +105,9 @@ def test_the_changelist_query_count_does_not_grow_with_the_page(
 
 
 def test_the_summary_samples_a_large_register_instead_of_counting_it(many_sessions, monkeypatch):
-    monkeypatch.setattr(admin_summary, "SUMMARY_SAMPLE_ROWS", ROWS * 0.8)
+    monkeypatch.setattr(register_summary, "SUMMARY_SAMPLE_ROWS", ROWS * 0.8)
     with CaptureQueriesContext(connection) as queries:
-        summary = admin_summary.compute_summary()
+        summary = register_summary.compute_summary()
     if on_postgresql():
         assert summary["estimated"]
         # A random 80% of the table's pages, scaled up: near the truth, never exact by design.

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 STOREFRONT = ["/", "/products/", "/cart/", "/state/", "/accounts/sessions/", "/accounts/password/"]
 ADMIN = [
     "/admin/",
-    "/admin/accounts/sessionrecord/",
+    "/admin/register/sessionrecord/",
     "/admin/accounts/user/",
     "/admin/catalog/product/",
 ]
@@ -55,7 +55,7 @@ def test_the_admins_scripts_run_under_the_policy(new_page: Callable[[], Page], s
     # prepopulate.js fills in the slug from the name as it is typed.
     page.get_by_label("Name").press_sequentially("Quince Paste")  # it listens for keyup
     expect(page.get_by_label("Slug")).to_have_value("quince-paste")
-    page.goto("/admin/accounts/sessionrecord/")
+    page.goto("/admin/register/sessionrecord/")
     # nav_sidebar.js toggles the sidebar; actions.js counts the ticked rows.
     sidebar = page.locator("#nav-sidebar")
     expect(sidebar).to_be_visible()

@@ -17,7 +17,7 @@ from tests.browser.steps import (
 
 pytestmark = pytest.mark.browser
 
-CHANGELIST = "/admin/accounts/sessionrecord/"
+CHANGELIST = "/admin/register/sessionrecord/"
 ENDED = "This session was ended from another device or by staff. Please sign in again."
 
 

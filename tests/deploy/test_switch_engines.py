@@ -53,7 +53,7 @@ def engines_of(env: dict[str, str], accounts) -> set[str]:
     """The engines the register says these shoppers' active sessions are on."""
     names = [account.username for account in accounts]
     code = (
-        "from accounts.models import SessionRecord as R; "
+        "from shop.register.models import SessionRecord as R; "
         f"print(*set(R.objects.active().filter(user__username__in={names!r})"
         ".values_list('engine', flat=True)))"
     )

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from accounts.ending import ended_cookie_guests
-from accounts.models import SessionRecord
+from shop.register.ending import ended_cookie_guests
+from shop.register.models import SessionRecord
 from tests.cart.helpers import add, cart_of
 from tests.register.helpers import PASSWORD, make_user, record_of, sign_in
 
@@ -167,7 +167,7 @@ def test_guests_are_sent_to_sign_in(client, session_backend):
 
 def test_an_ended_guest_starts_afresh(client, session_backend, make_product):
     """Staff end a guest's session; on its next request the guest has a new, empty one."""
-    from accounts.ending import end_sessions
+    from shop.register.ending import end_sessions
 
     add(client, make_product(), "2")
     row = record_of(client)

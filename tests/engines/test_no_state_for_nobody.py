@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.test import Client
 
-from accounts.models import SessionRecord
+from shop.register.models import SessionRecord
 from shop.sessions import admission
 from shop.sessions.config import RATE_LIMITS_CACHE_ALIAS
 from tests.cart.helpers import JSON, add, cart_of

@@ -15,7 +15,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client, override_settings
 
-from accounts.models import SessionRecord, User
+from accounts.models import User
+from shop.register.models import SessionRecord
 from shop.sessions.base import digest
 from shop.sessions.db import SessionStore
 from tests.accounts.helpers import make_user

@@ -3,15 +3,15 @@ store keeps on the server, and end them there."""
 
 from django.core.cache import cache
 
-from accounts.admin_summary import SUMMARY_CACHE_KEY
-from accounts.ending import end_sessions
-from accounts.models import SessionRecord
+from shop.register.ending import end_sessions
+from shop.register.models import SessionRecord
+from shop.register.summary import SUMMARY_CACHE_KEY
 from shop.sessions.config import store_class
 from tests.accounts.helpers import make_user, session_cookie, sign_in
 from tests.cart.helpers import add, cart_of
 from tests.moving.conftest import client_with
 
-CHANGELIST = "/admin/accounts/sessionrecord/"
+CHANGELIST = "/admin/register/sessionrecord/"
 
 
 def staff_client(django_user_model):

@@ -7,8 +7,8 @@ import time
 import pytest
 from django.contrib.messages import get_messages
 
-from accounts import ending
-from accounts.models import SessionRecord
+from shop.register import ending
+from shop.register.models import SessionRecord
 from shop.sessions.config import REDIS_BACKENDS, store_class
 from tests.accounts.helpers import make_user, session_cookie, sign_in
 from tests.cart.helpers import add, cart_of

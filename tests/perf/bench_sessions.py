@@ -133,8 +133,8 @@ def seed(args: argparse.Namespace) -> str:
     """Seed once: a second run with the same count and engine reuses the data."""
     from django.core.management import call_command
 
-    from accounts.management.commands.create_sessions import SYNTHETIC
-    from accounts.models import SessionRecord
+    from shop.register.management.commands.create_sessions import SYNTHETIC
+    from shop.register.models import SessionRecord
 
     synthetic = SessionRecord.objects.active().filter(public_id__startswith=SYNTHETIC)
     have = synthetic.filter(engine=args.engine).count()
@@ -197,8 +197,9 @@ def devices_user(wanted: int = 5):
     """A synthetic user with `wanted` active sessions (or the nearest count found)."""
     from django.db.models import Count
 
-    from accounts.management.commands.create_sessions import SYNTHETIC
-    from accounts.models import SessionRecord, User
+    from accounts.models import User
+    from shop.register.management.commands.create_sessions import SYNTHETIC
+    from shop.register.models import SessionRecord
 
     names = [f"{SYNTHETIC}{n:06d}" for n in range(1, 501)]
     counts = (
@@ -219,7 +220,7 @@ def devices_client(user):
     from django.conf import settings
     from django.test import Client
 
-    from accounts.models import SessionRecord
+    from shop.register.models import SessionRecord
 
     client = Client(HTTP_HOST="127.0.0.1")
     record = SessionRecord.objects.active().filter(user=user).exclude(session_key="").first()
@@ -237,7 +238,7 @@ def django_default_counting() -> Iterator[None]:
     from django.contrib import admin
     from django.core.paginator import Paginator
 
-    from accounts.models import SessionRecord
+    from shop.register.models import SessionRecord
 
     model_admin = admin.site._registry[SessionRecord]
     overrides = {"paginator": Paginator, "show_full_result_count": True}
@@ -440,9 +441,9 @@ def report(args, pages: list[Page], comparisons: list[tuple[Page, Page]], notes:
 
 def time_summaries(runs: int) -> dict[str, tuple[list[float], dict]]:
     """The admin's summary as computed (a sample) and exactly, run in turn."""
-    from accounts import admin_summary
+    from shop.register import summary
 
-    ways = {"sample": admin_summary.compute_summary, "exact": admin_summary.exact_summary}
+    ways = {"sample": summary.compute_summary, "exact": summary.exact_summary}
     timings = {name: ([], {}) for name in ways}
     for _ in range(runs):
         for name, compute in ways.items():
@@ -589,7 +590,7 @@ def run(args: argparse.Namespace) -> int:
 def plan(args: argparse.Namespace):
     from django.contrib import admin
 
-    from accounts.models import SessionRecord
+    from shop.register.models import SessionRecord
 
     user, sessions = devices_user()
     staff = admin_client()
@@ -607,7 +608,7 @@ def plan(args: argparse.Namespace):
             file=sys.stderr,
         )
         return [devices], comparisons, groups, [staff]
-    changelist = "/admin/accounts/sessionrecord/"
+    changelist = "/admin/register/sessionrecord/"
     for name, query in [
         ("Admin, first page", ""),
         ("Admin, has a cart", "?cart=yes"),

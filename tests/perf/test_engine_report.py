@@ -86,7 +86,7 @@ def test_the_reports_show_the_figures_and_the_machine(results, tmp_path):
 def test_peers_run_on_the_database_engine_only():
     middleware = [
         "shop.sessions.middleware.SessionMiddleware",
-        "accounts.middleware.SessionRegisterMiddleware",
+        "shop.register.middleware.SessionRegisterMiddleware",
     ]
     peer = twin_sessions("qsessions", "db", middleware)
     assert peer == {

@@ -3,8 +3,8 @@ import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from accounts.models import SessionRecord
-from accounts.register import REGISTER_SESSION_KEY
+from shop.register.models import SessionRecord
+from shop.register.rows import REGISTER_SESSION_KEY
 
 PASSWORD = "plum-jam-tart-41"
 BROWSER = (

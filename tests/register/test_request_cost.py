@@ -13,11 +13,11 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts import ending
+from shop.register import ending
 from tests.cart.helpers import add
 from tests.register.helpers import make_user, sign_in
 
-REGISTER_MIDDLEWARE = "accounts.middleware.SessionRegisterMiddleware"
+REGISTER_MIDDLEWARE = "shop.register.middleware.SessionRegisterMiddleware"
 # Redis commands an ordinary request sends: the session read, nothing else.
 ROUND_TRIPS = {"cookie": 0, "db": 0, "redis": 1, "redis_db": 1}
 

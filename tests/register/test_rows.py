@@ -1,11 +1,12 @@
 from decimal import Decimal
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import SessionRecord
-from accounts.register import TOUCH_SECONDS
+from shop.register.models import SessionRecord
+from shop.register.rows import TOUCH_SECONDS
 from shop.sessions.base import digest
 from tests.cart.helpers import add
 from tests.register.helpers import BROWSER, age_register_entry, make_user, record_of, sign_in
@@ -21,7 +22,7 @@ def test_a_guest_with_a_cart_gets_a_row(client, session_backend, make_product):
     assert record.ip_address == "203.0.113.9"
     assert "Chrome/120" in record.user_agent
     assert record.expires_at > timezone.now()
-    assert record.is_active
+    assert SessionRecord.objects.active().filter(pk=record.pk).exists()
 
 
 def test_only_the_digest_of_a_server_side_key_is_kept(client, session_backend, make_product):
@@ -104,7 +105,7 @@ def test_a_corrupt_register_entry_starts_a_new_row(client, session_backend, make
     assert SessionRecord.objects.count() == 2
 
 
-def test_clearsessions_prunes_expired_and_long_ended_rows(client, make_product):
+def test_prune_sessions_prunes_expired_and_long_ended_rows(client, make_product):
     add(client, make_product(), "1")
     live = record_of(client)
     old = timezone.now() - timezone.timedelta(days=3)
@@ -112,7 +113,7 @@ def test_clearsessions_prunes_expired_and_long_ended_rows(client, make_product):
     ended = SessionRecord.objects.create(
         engine="db", expires_at=timezone.now() + timezone.timedelta(days=1), ended_at=old
     )
-    call_command("clearsessions", verbosity=0)
+    call_command("prune_sessions", verbosity=0)
     assert list(SessionRecord.objects.values_list("pk", flat=True)) == [live.pk]
     assert not SessionRecord.objects.filter(pk__in=[expired.pk, ended.pk]).exists()
 
@@ -125,11 +126,29 @@ def test_two_browsers_get_two_rows(client, session_backend, make_product):
     assert SessionRecord.objects.active().count() == 2
 
 
-def test_clearsessions_keeps_an_ended_cookie_row_until_the_cookie_expires(db):
+def test_prune_sessions_keeps_an_ended_cookie_row_until_the_cookie_expires(db):
     old = timezone.now() - timezone.timedelta(days=3)
     soon = timezone.now() + timezone.timedelta(days=1)
     ended_cookie = SessionRecord.objects.create(engine="cookie", expires_at=soon, ended_at=old)
     expired_cookie = SessionRecord.objects.create(engine="cookie", expires_at=old, ended_at=old)
-    call_command("clearsessions", verbosity=0)
+    call_command("prune_sessions", verbosity=0)
     assert list(SessionRecord.objects.values_list("pk", flat=True)) == [ended_cookie.pk]
     assert not SessionRecord.objects.filter(pk=expired_cookie.pk).exists()
+
+
+@pytest.mark.parametrize("session_backend", ["db"], indirect=True)
+def test_prune_sessions_also_deletes_the_stores_expired_sessions(session_backend, db):
+    """One cron line: the store's expired sessions go too, as Django's clearsessions does."""
+    from django.contrib.sessions.models import Session
+
+    old = timezone.now() - timezone.timedelta(days=3)
+    Session.objects.create(session_key="x" * 40, session_data="", expire_date=old)
+    call_command("prune_sessions", verbosity=0)
+    assert not Session.objects.exists()
+
+
+def test_djangos_clearsessions_is_djangos_again_and_leaves_the_register_alone(db):
+    old = timezone.now() - timezone.timedelta(days=3)
+    SessionRecord.objects.create(engine="db", expires_at=old)
+    call_command("clearsessions", verbosity=0)
+    assert SessionRecord.objects.count() == 1

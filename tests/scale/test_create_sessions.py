@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
 
-from accounts.management.commands.create_sessions import session_key_of
-from accounts.models import SessionRecord, User
+from accounts.models import User
+from shop.register.management.commands.create_sessions import session_key_of
+from shop.register.models import SessionRecord
 from shop.sessions.config import session_settings
 from tests.conftest import REDIS_TEST_PREFIX
 from tests.services import REDIS_URL

@@ -5,8 +5,8 @@ in DJANGO_TRUSTED_PROXIES is believed at all."""
 import pytest
 from django.test import Client, RequestFactory
 
-from accounts.models import SessionRecord
 from shop.client_ip import client_ip, lockout_address
+from shop.register.models import SessionRecord
 from tests.accounts.helpers import fail_until_locked_out, make_user, sign_in, signed_in_user_id
 from tests.cart.helpers import add
 from tests.register.helpers import fast_password_hashing  # noqa: F401  autouse

@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from accounts import register
 from cart import session_cart
 from cart.forms import AddToCartForm, UpdateQuantityForm
 from shop.catalog import browsing
 from shop.catalog.limits import MAX_QUANTITY_PER_LINE
 from shop.orders import checkout
 from shop.orders.models import Order
+from shop.register import rows
 from shop.sessions import lifetime
 from tests.cart.helpers import add, cart_of
 from tests.orders.helpers import ADDRESS
@@ -88,7 +88,7 @@ def test_lifetime_stamps(value):
 @PARSER_EXAMPLES
 @given(JSON_VALUES | st.lists(SCALARS, min_size=3, max_size=3))
 def test_register_entries(value):
-    entry = register.read_entry({register.REGISTER_SESSION_KEY: value})
+    entry = rows.read_entry({rows.REGISTER_SESSION_KEY: value})
     assert entry is None or isinstance(entry.public_id, str)
 
 

@@ -5,7 +5,7 @@ django-qsessions). Each store is given only what the shop's code asks of any sto
 (ShopStoreMixin). Benchmarks and round-trip tests compare the shop against them."""
 
 SHOP_SESSION_MIDDLEWARE = "shop.sessions.middleware.SessionMiddleware"
-SHOP_ONLY_MIDDLEWARE = {"accounts.middleware.SessionRegisterMiddleware"}
+SHOP_ONLY_MIDDLEWARE = {"shop.register.middleware.SessionRegisterMiddleware"}
 DJANGO_SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
 
 STOCK_ENGINES = {

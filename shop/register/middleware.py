@@ -6,7 +6,7 @@ from django.contrib.auth.middleware import get_user
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from accounts import ending, register
+from shop.register import ending, rows
 from shop.sessions import lifetime
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -30,7 +30,7 @@ class SessionRegisterMiddleware:
         if request.session.accessed and ending.was_ended_here(request.session):
             request.session.flush()  # read by a page that never asked who is signed in
         if response.status_code < 400:  # a refused request changes nothing, not even this
-            register.sync(request)
+            rows.sync(request)
             lifetime.keep_alive(request.session)
         return response
 

@@ -17,3 +17,7 @@ def describe(user_agent: str) -> tuple[str, str]:
     browser = f"{agent.browser.family} {agent.browser.version_string}".strip()
     system = f"{agent.os.family} {agent.os.version_string}".strip()
     return device, f"{browser} on {system}" if agent.os.family != "Other" else browser
+
+
+def others(count: int) -> str:
+    return "1 other device" if count == 1 else f"{count} other devices"

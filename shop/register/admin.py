@@ -1,6 +1,6 @@
 """The admin's "Active sessions": list, inspect and end sessions on every engine.
 
-Built to stay fast with a million register rows (see accounts/admin_summary.py): filters
+Built to stay fast with a million register rows (see shop/register/summary.py): filters
 have fixed choices and search matches exact values on indexed columns.
 """
 
@@ -8,6 +8,7 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
@@ -16,15 +17,15 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from accounts.admin_summary import EstimatedCountPaginator, active_summary, forget_summary
-from accounts.devices import describe
-from accounts.ending import end_all_sessions, end_sessions
-from accounts.models import SessionRecord, User
-from accounts.redaction import redact
 from cart import session_cart
 from shop.catalog.models import Product
 from shop.client_ip import is_ip_address
 from shop.orders import checkout
+from shop.register.devices import describe
+from shop.register.ending import end_all_sessions, end_sessions
+from shop.register.models import SessionRecord
+from shop.register.redaction import redact
+from shop.register.summary import EstimatedCountPaginator, active_summary, forget_summary
 from shop.sessions.config import SESSION_BACKENDS, engines_in_use, store_class
 
 
@@ -96,6 +97,7 @@ class EngineFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.register(SessionRecord)
 class SessionRecordAdmin(admin.ModelAdmin):
     """Read-only view of the session register; ending a session is the one operation."""
 
@@ -175,7 +177,7 @@ class SessionRecordAdmin(admin.ModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        users = User.objects.filter(Q(username__iexact=term) | Q(email__iexact=term))
+        users = get_user_model().objects.filter(Q(username__iexact=term) | Q(email__iexact=term))
         match = Q(user__in=list(users.values_list("pk", flat=True)[:100]))
         if is_ip_address(term):
             match |= Q(ip_address=term)
@@ -227,7 +229,7 @@ class SessionRecordAdmin(admin.ModelAdmin):
             )
             for pid, e in entries.items()
         ]
-        return render_to_string("admin/accounts/sessionrecord/cart_contents.html", {"lines": lines})
+        return render_to_string("admin/register/sessionrecord/cart_contents.html", {"lines": lines})
 
     @admin.display(description="stored data")
     def session_contents(self, record: SessionRecord) -> str:
@@ -317,5 +319,5 @@ class SessionRecordAdmin(admin.ModelAdmin):
     @admin.action(permissions=["end_session"], description="End all sessions of the selected users")
     def end_selected_users(self, request, queryset):
         user_ids = queryset.filter(user__isnull=False).values("user_id")
-        users = User.objects.filter(pk__in=user_ids)
+        users = get_user_model().objects.filter(pk__in=user_ids)
         self.report_ended(request, sum(end_all_sessions(user) for user in users))

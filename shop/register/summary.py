@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from accounts.models import SessionRecord
+from shop.register.models import SessionRecord
 
 ESTIMATE_FROM_ROWS = 10_000
 SUMMARY_CACHE_KEY = "admin:active-sessions-summary"

@@ -26,7 +26,7 @@ from decimal import Decimal
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
@@ -36,10 +36,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_redis.cache import RedisCache
 
-from accounts import register
-from accounts.models import SessionRecord, User
 from cart import session_cart
 from shop.catalog.models import Product
+from shop.register import rows
+from shop.register.models import SessionRecord
 from shop.sessions.base import HashedCacheKeysMixin, HashedRowsMixin, digest
 from shop.sessions.config import (
     SESSION_BACKENDS,
@@ -179,8 +179,8 @@ class Factory:
         }
         record.cart_lines, record.cart_value = state["cart_lines"], state["cart_value"]
         written_at = int(last_seen.timestamp())
-        entry = register.Entry(record.public_id, written_at, register.fingerprint(state))
-        register.write_entry(data, entry)
+        entry = rows.Entry(record.public_id, written_at, rows.fingerprint(state))
+        rows.write_entry(data, entry)
         return Synthetic(record, data)
 
     def cart(self) -> dict:
@@ -336,12 +336,12 @@ def synthetic_users(count: int, batch: int) -> list[tuple[int, str]]:
     """(id, session auth hash) of synthetic-000001 … synthetic-<count>, creating the missing
     ones with one shared unusable password: one hash to compute, not a hundred thousand."""
     names = [f"{SYNTHETIC}{n:06d}" for n in range(1, count + 1)]
-    synthetic = User.objects.filter(username__startswith=SYNTHETIC)
+    synthetic = get_user_model().objects.filter(username__startswith=SYNTHETIC)
     existing = set(synthetic.values_list("username", flat=True))
     password = make_password(None)
-    User.objects.bulk_create(
+    get_user_model().objects.bulk_create(
         [
-            User(username=name, email=f"{name}@example.invalid", password=password)
+            get_user_model()(username=name, email=f"{name}@example.invalid", password=password)
             for name in names
             if name not in existing
         ],
@@ -351,7 +351,7 @@ def synthetic_users(count: int, batch: int) -> list[tuple[int, str]]:
     users = {}
     for name, pk, password in synthetic.values_list("username", "pk", "password"):
         if password not in hashes:
-            hashes[password] = User(password=password).get_session_auth_hash()
+            hashes[password] = get_user_model()(password=password).get_session_auth_hash()
         users[name] = (pk, hashes[password])
     return [users[name] for name in names]
 
@@ -373,7 +373,7 @@ def clear(batch: int) -> int:
             if digests and store.uses_db:
                 model.objects.filter(session_key__in=digests).delete()
         removed += SessionRecord.objects.filter(pk__in=[pk for pk, _, _ in chunk]).delete()[0]
-    users = User.objects.filter(username__startswith=SYNTHETIC).order_by("pk")
+    users = get_user_model().objects.filter(username__startswith=SYNTHETIC).order_by("pk")
     while pks := list(users.values_list("pk", flat=True)[:batch]):
-        User.objects.filter(pk__in=pks).delete()
+        get_user_model().objects.filter(pk__in=pks).delete()
     return removed

@@ -3,8 +3,8 @@ from datetime import timedelta
 from django.contrib.sessions.management.commands import clearsessions
 from django.utils import timezone
 
-from accounts.ending import engines_of_cookie_copies
-from accounts.models import SessionRecord
+from shop.register.ending import engines_of_cookie_copies
+from shop.register.models import SessionRecord
 
 # Ended rows stay a day so "your devices" and the admin can show what just happened.
 ENDED_ROWS_KEPT_FOR = timedelta(days=1)
@@ -13,7 +13,10 @@ ENDED_ROWS_KEPT_FOR = timedelta(days=1)
 
 
 class Command(clearsessions.Command):
-    help = "Deletes expired sessions from the store and prunes the session register."
+    help = (
+        "Deletes expired sessions from the store, as Django's clearsessions does, and the "
+        "register rows no one needs any more: run it from cron."
+    )
 
     def handle(self, **options):
         super().handle(**options)

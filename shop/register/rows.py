@@ -13,10 +13,10 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import SessionRecord
 from cart import session_cart
 from shop.client_ip import client_ip
 from shop.orders import checkout
+from shop.register.models import SessionRecord
 from shop.sessions import admission
 from shop.sessions.lifetime import ACTIVITY_STAMP_SECONDS
 

@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import SessionRecord, User
-from accounts.register import current_public_id
+from shop.register.models import SessionRecord
+from shop.register.rows import current_public_id
 from shop.sessions import lifetime
 from shop.sessions.config import SESSION_BACKENDS, engines_in_use, store_class
 
@@ -77,7 +78,11 @@ def remember_ended(user_id: int, ended: dict[str, int]) -> None:
     # A transaction of its own where the request has none (cookie, redis): the row lock
     # needs one. Inside the request's transaction (db engines), no savepoint.
     with transaction.atomic(savepoint=False):
-        user = User.objects.select_for_update().only("ended_sessions", "sessions_valid_after")
+        user = (
+            get_user_model()
+            .objects.select_for_update()
+            .only("ended_sessions", "sessions_valid_after")
+        )
         user = user.get(pk=user_id)
         now = time.time()
         still_usable = {
@@ -137,7 +142,7 @@ def end_all_sessions(user) -> int:
     """End every session of this user, including ones the register may not list, e.g.
     after a password reset or when staff end all of a user's sessions."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(
+        get_user_model().objects.filter(pk=user.pk).update(
             sessions_valid_after=timezone.now(), ended_sessions={}
         )
         records = list(SessionRecord.objects.active().filter(user=user))
