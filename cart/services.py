@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 
 from cart import session_cart
@@ -15,7 +17,7 @@ from cart.models import SavedCart
 from cart.session_cart import Entries, Entry
 from shop.catalog.limits import MAX_QUANTITY_PER_LINE
 from shop.catalog.models import Product
-from shop.orders import checkout
+from shop.sessions import room
 
 TOO_LARGE_FOR_COOKIE = (
     "Your cart is full: this shop keeps your session in a browser cookie, which holds "
@@ -122,11 +124,11 @@ def grew(before: Entries, after: Entries) -> bool:
 
 def fits(session: SessionBase, entries: Entries, user) -> bool:
     """Write the entries and say whether the session can still be stored, with room left
-    for the checkout that may follow."""
+    for what later steps declared they need (the checkout: shop.sessions.room)."""
     session_cart.write(session, entries)
     if user.is_authenticated:
         session_cart.stamp_generation(session, user.cart_generation)
-    return session.has_room(reserve=checkout.room_to_keep(session))
+    return session.has_room(reserve=room.room_kept(session))
 
 
 def mirror_to_saved_cart(user, entries: Entries, touched: Touched) -> None:
@@ -140,6 +142,14 @@ def mirror_to_saved_cart(user, entries: Entries, touched: Touched) -> None:
         lines.update({pid: entries[pid] for pid in touched or () if pid in entries})
         saved.lines = session_cart.serialize_entries(lines)
         saved.save(update_fields=["lines", "updated_at"])
+
+
+def empty_everywhere(*, user) -> None:
+    """An order took this user's cart: empty the saved copy, and move the generation on so
+    every device's session cart of an earlier one is emptied at its next request."""
+    SavedCart.objects.filter(user=user).update(lines={})
+    get_user_model().objects.filter(pk=user.pk).update(cart_generation=F("cart_generation") + 1)
+    user.refresh_from_db(fields=["cart_generation"])
 
 
 def merge_saved_cart(*, request: HttpRequest, user) -> None:

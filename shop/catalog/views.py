@@ -2,6 +2,7 @@
 
 import posixpath
 
+from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -9,7 +10,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.static import serve
 
-from cart.forms import AddToCartForm
 from shop.catalog import browsing
 from shop.catalog.models import Category, Product, ProductQuerySet
 from shop.http import get_only
@@ -87,8 +87,11 @@ def product_list_page(request: HttpRequest, context: dict) -> HttpResponse:
     return response
 
 
-def product_page_context(request: HttpRequest, product: Product, form: AddToCartForm) -> dict:
-    """Everything the product page shows; the cart re-renders it when a quantity is invalid."""
+def product_page_context(
+    request: HttpRequest, product: Product, form: forms.Form | None = None
+) -> dict:
+    """Everything the product page shows; the cart re-renders it with the add-to-cart form it
+    refused (the page's template tag builds a fresh one otherwise)."""
     recent_ids = [i for i in browsing.recently_viewed_ids(request) if i != product.id]
     recent_by_id = listed_products().in_bulk(recent_ids) if recent_ids else {}
     related = (
@@ -97,13 +100,9 @@ def product_page_context(request: HttpRequest, product: Product, form: AddToCart
         .exclude(id=product.id)
         .order_by("-featured", "name")[:RELATED_ON_DETAIL]
     )
-    if form.errors.get("quantity"):
-        # Tie the error shown beside the field to the input, for screen readers.
-        attrs = form.fields["quantity"].widget.attrs
-        attrs.update({"aria-invalid": "true", "aria-describedby": "quantity-errors"})
     return {
         "product": product,
-        "form": form,
+        **({"form": form} if form else {}),
         "categories": nav_categories(),
         "current_category": product.category,
         "recently_viewed": [recent_by_id[i] for i in recent_ids if i in recent_by_id],
@@ -114,7 +113,7 @@ def product_page_context(request: HttpRequest, product: Product, form: AddToCart
 @get_only
 def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(listed_products(), slug=slug)
-    context = product_page_context(request, product, AddToCartForm(product=product))
+    context = product_page_context(request, product)
     response = render(request, "catalog/product_detail.html", context)
     browsing.record_view(request, response, product.id)
     return response

@@ -6,11 +6,10 @@ takes their stock, writes the lines and empties the user's cart on every device.
 
 from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from cart.models import SavedCart
+from cart import services as cart_services
 from shop.catalog.models import Product
 from shop.orders.addresses import ADDRESS_FIELDS
 from shop.orders.mail import send_confirmation
@@ -88,7 +87,7 @@ def create_order(quote: Quote, token: str, user, email: str, payment: PaymentMet
     order.payment_status = payment.take(order)
     order.save(update_fields=["payment_status"])
     if owner:
-        empty_cart_everywhere(owner)
+        cart_services.empty_everywhere(user=owner)
         remember_address(owner, quote.address)
     transaction.on_commit(partial(send_confirmation, order.pk))
     return order
@@ -115,12 +114,6 @@ def sold_out_message(name: str, left: int) -> str:
     if left:
         return f"Only {left} of {name} left: someone else ordered the rest while you checked out."
     return f"{name} sold out while you were checking out."
-
-
-def empty_cart_everywhere(user) -> None:
-    SavedCart.objects.filter(user=user).update(lines={})
-    get_user_model().objects.filter(pk=user.pk).update(cart_generation=F("cart_generation") + 1)
-    user.refresh_from_db(fields=["cart_generation"])
 
 
 def remember_address(user, address: dict[str, str]) -> None:
