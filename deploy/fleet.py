@@ -378,7 +378,7 @@ def running_fleet(run_dir: Path) -> int:
 
 
 def load(args: argparse.Namespace) -> None:
-    from tests.shoppers import Account, steady_load
+    from tools.shoppers import Account, steady_load
 
     password = (args.run_dir / "demo-password").read_text()
     accounts = [Account(f"shopper-{n}", password) for n in range(args.shoppers)]

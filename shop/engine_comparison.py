@@ -1,6 +1,6 @@
 """The four engines side by side, for the /state/ page: what each keeps and allows (facts
 about the stores), and what each costs (the latest committed benchmark results,
-docs/benchmark/engines.json, written by `python -m tests.perf.bench_engines`)."""
+shop/data/engines.json, written by `python -m tools.perf.bench_engines`)."""
 
 import json
 import logging
@@ -14,10 +14,10 @@ from django.templatetags.static import static
 
 logger = logging.getLogger(__name__)
 
-RESULTS = Path(settings.BASE_DIR) / "docs" / "benchmark" / "engines.json"
-CHART = RESULTS.parent / "chart" / "engines.png"
-CHART_STATIC = "benchmark/engines.png"  # docs/benchmark/chart/ is a static folder
-# The steps of tests/perf/journey.py whose round trips the page shows.
+RESULTS = Path(__file__).resolve().parent / "data" / "engines.json"
+CHART_STATIC = "benchmark/engines.png"  # in static/, beside the shop's other static files
+CHART = Path(settings.BASE_DIR) / "static" / CHART_STATIC
+# The steps of tools/perf/journey.py whose round trips the page shows.
 READ_STEP, WRITE_STEP = "7 cart signed in (read)", "8 quantity (write)"
 
 

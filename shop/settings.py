@@ -175,11 +175,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-# The engine benchmark's chart, for the /state/ page, as /static/benchmark/engines.png.
-BENCHMARK_CHARTS = BASE_DIR / "docs" / "benchmark" / "chart"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-if BENCHMARK_CHARTS.is_dir():  # absent until the benchmark first runs
-    STATICFILES_DIRS.append(("benchmark", BENCHMARK_CHARTS))
+STATICFILES_DIRS = [BASE_DIR / "static"]  # with the benchmark's chart, for /state/
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {

@@ -2,6 +2,9 @@
 
 import functools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
@@ -67,3 +70,31 @@ def postgres_error() -> str | None:
 def require_postgres() -> None:
     if error := postgres_error():
         unavailable(error)
+
+
+@contextmanager
+def scratch_database(label: str) -> Iterator[str]:
+    """A PostgreSQL database of this run's own on the machine's server; then dropped."""
+    from tools import servers
+
+    require_postgres()
+    with servers.scratch_database(label, POSTGRES_URL) as url:
+        yield url
+
+
+@contextmanager
+def shop_database(label: str, folder: Path) -> Iterator[str]:
+    """A migrated database that several gunicorn processes can share, on the engine the suite
+    runs on: a scratch PostgreSQL database when DATABASE_URL is PostgreSQL, else a SQLite file
+    in `folder`. Yields its DATABASE_URL."""
+    from tools.servers import manage
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SESSION_"))}
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        with scratch_database(label) as url:
+            manage({**env, "DATABASE_URL": url}, "migrate", "--noinput")
+            yield url
+    else:
+        url = f"sqlite:///{folder / 'db.sqlite3'}"
+        manage({**env, "DATABASE_URL": url}, "migrate", "--noinput")
+        yield url

@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
-from tests.servers import BASE_DIR, CREATE_SHOPPER, gunicorn, manage
 from tests.services import CHROMIUM, REDIS_URL, require_chromium, require_redis
+from tools.servers import BASE_DIR, CREATE_SHOPPER, gunicorn, manage
 
 # The README shows screenshots from one engine, rewritten only when asked so a test run
 # leaves the checkout clean; every other screenshot goes to a temporary folder.

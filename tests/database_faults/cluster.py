@@ -17,8 +17,8 @@ from pathlib import Path
 
 import psycopg
 
-from tests.servers import free_port
 from tests.services import unavailable
+from tools.servers import free_port
 
 INSTALL = "install them with: sudo apt-get install postgresql (or set POSTGRES_BIN_DIR)"
 START_SECONDS = 60  # a deadline: a quiet machine starts it in about a second

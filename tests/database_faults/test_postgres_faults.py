@@ -23,10 +23,10 @@ import pytest
 from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
 from shop.views import DATABASE_UNAVAILABLE
 from tests.database_faults.cluster import Cluster, drop_connections, private_cluster
-from tests.servers import gunicorn_server, manage
 from tests.services import REDIS_URL, require_redis
-from tests.shoppers import Account, Answer, Shopper, make_accounts, product_pages, steady_load
-from tests.waiting import eventually
+from tools.servers import gunicorn_server, manage
+from tools.shoppers import Account, Answer, Shopper, make_accounts, product_pages, steady_load
+from tools.waiting import eventually
 
 pytestmark = pytest.mark.slow
 

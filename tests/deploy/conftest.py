@@ -10,9 +10,8 @@ import pytest
 
 from deploy.fleet import NGINX, Fleet, prepare, production_env
 from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
-from tests.servers import scratch_database
-from tests.services import REDIS_URL, require_redis, unavailable
-from tests.shoppers import Account, make_accounts
+from tests.services import REDIS_URL, require_redis, scratch_database, unavailable
+from tools.shoppers import Account, make_accounts
 
 SHOPPERS = 6
 

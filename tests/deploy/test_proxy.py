@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.shoppers import NoAnswer, Shopper
-from tests.waiting import eventually
+from tools.shoppers import NoAnswer, Shopper
+from tools.waiting import eventually
 
 SHOPPER_ADDRESS = "127.0.0.2"  # a loopback address other than the proxy's own
 FORGED = "203.0.113.9"

@@ -3,7 +3,7 @@ shoppers, on every engine: no shopper loses a cart line or their sign-in."""
 
 import pytest
 
-from tests.shoppers import steady_load
+from tools.shoppers import steady_load
 
 pytestmark = pytest.mark.slow
 UNAVAILABLE_PAGE = "The shop is back in a moment"

@@ -5,9 +5,9 @@ one. Nobody is signed out, no cart line is lost, no request fails."""
 import pytest
 
 from deploy.fleet import Fleet
-from tests.servers import manage
 from tests.services import require_redis
-from tests.shoppers import make_accounts, steady_load
+from tools.servers import manage
+from tools.shoppers import make_accounts, steady_load
 
 pytestmark = pytest.mark.slow
 SHOPPERS = 6

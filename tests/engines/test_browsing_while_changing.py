@@ -16,9 +16,9 @@ import pytest
 
 from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
 from tests.orders.helpers import ADDRESS
-from tests.servers import gunicorn_server, manage, shop_database
-from tests.services import REDIS_URL, require_redis
-from tests.shoppers import CART_REFUSAL, Shopper, product_pages
+from tests.services import REDIS_URL, require_redis, shop_database
+from tools.servers import gunicorn_server, manage
+from tools.shoppers import CART_REFUSAL, Shopper, product_pages
 
 WORKERS = 3
 ADDS = 40

@@ -1,5 +1,5 @@
 """Round trips on the wire for a signed-in shopper, against the stock twin: the same code on
-Django's own stores (tests/stock_twin/), without the per-session lock and the register.
+Django's own stores (tools/stock_twin/), without the per-session lock and the register.
 
 A round trip is a Redis command (a script or a pipeline is one), an SQL statement, and the
 BEGIN and COMMIT around each transaction. The shop locks each change and keeps a register,
@@ -19,7 +19,7 @@ from tests.accounts.helpers import make_user, sign_in
 from tests.cart.helpers import add
 from tests.conftest import REDIS_TEST_PREFIX
 from tests.services import REDIS_URL
-from tests.stock_twin import twin_sessions
+from tools.stock_twin import twin_sessions
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real BEGIN and COMMIT, as in production
 

@@ -14,9 +14,9 @@ import pytest
 
 from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
 from tests.orders.helpers import ADDRESS
-from tests.servers import gunicorn_server, manage, shop_database
-from tests.services import REDIS_URL, require_redis
-from tests.shoppers import TOKEN, Answer, Shopper
+from tests.services import REDIS_URL, require_redis, shop_database
+from tools.servers import gunicorn_server, manage
+from tools.shoppers import TOKEN, Answer, Shopper
 
 RACERS = 6
 WORKERS = 3

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from tests.perf import load, report
-from tests.stock_twin import twin_sessions
+from tools.perf import load, report
+from tools.stock_twin import twin_sessions
 
 
 def locust_entry(name: str, times: dict[int, int], failures: int = 0) -> dict:
@@ -51,7 +51,7 @@ def results() -> dict:
     return {
         "about": {"date": "2026-11-24 10:00 UTC", "machine": "2 CPUs", "software": "Django",
                   "load": "load average 1.0"},
-        "settings": {"command": "uv run python -m tests.perf.bench_engines", "rounds": 2,
+        "settings": {"command": "uv run python -m tools.perf.bench_engines", "rounds": 2,
                      "seconds": 10, "users": 8, "rate": 40, "soak": 20_000, "threads": 8},
         "variants": [
             variant("shop", [120, 150], [10, 12]),
@@ -70,7 +70,7 @@ def test_the_headline_is_the_shop_against_stock_round_by_round(results):
 
 
 def test_the_reports_show_the_figures_and_the_machine(results, tmp_path):
-    report.write(results, tmp_path)
+    report.write(results, report.Places.inside(tmp_path))
     table = (tmp_path / "engines.md").read_text()
     assert "2026-11-24 10:00 UTC on 2 CPUs" in table
     assert (
@@ -80,7 +80,7 @@ def test_the_reports_show_the_figures_and_the_machine(results, tmp_path):
     assert "| 135 (120–150) | 11.2 | 33.0 | 20 / 40 / 60 | 2, 0; 6, 0 | 42 B |" in table
     assert "| 100 → 104 MiB (+4.0%, 20,000 req) |" in table
     assert json.loads((tmp_path / "engines.json").read_text()) == results
-    assert (tmp_path / "chart" / "engines.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "engines.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_peers_run_on_the_database_engine_only():
@@ -90,7 +90,7 @@ def test_peers_run_on_the_database_engine_only():
     ]
     peer = twin_sessions("qsessions", "db", middleware)
     assert peer == {
-        "SESSION_ENGINE": "tests.stock_twin.qsessions",
+        "SESSION_ENGINE": "tools.stock_twin.qsessions",
         "MIDDLEWARE": ["qsessions.middleware.SessionMiddleware"],
     }
     with pytest.raises(ValueError, match="database only"):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import redis
 
-from tests.servers import free_port
 from tests.services import unavailable
-from tests.waiting import PATIENCE_SECONDS, eventually
+from tools.servers import free_port
+from tools.waiting import PATIENCE_SECONDS, eventually
 
 REDIS_SERVER = shutil.which("redis-server")
 REDIS_CLI = shutil.which("redis-cli")

@@ -18,8 +18,9 @@ from shop.sessions.config import REDIS_BACKENDS, session_settings
 from tests.cart.helpers import add
 from tests.redis_ha import flows
 from tests.redis_ha.fleet import Cluster, wait_for
-from tests.servers import gunicorn_server, manage, scratch_database
-from tests.shoppers import Shopper, make_accounts, product_pages
+from tests.services import scratch_database
+from tools.servers import gunicorn_server, manage
+from tools.shoppers import Shopper, make_accounts, product_pages
 
 PREFIX = "ha"
 SESSIONS = 50

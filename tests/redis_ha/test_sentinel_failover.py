@@ -23,9 +23,10 @@ import pytest
 
 from shop.sessions.config import REDIS_BACKENDS
 from tests.redis_ha.fleet import SERVICE, SentinelFleet, require_redis_server, wait_for
-from tests.servers import gunicorn_server, manage, scratch_database
-from tests.shoppers import Answer, LoadReport, Shopper, make_accounts, product_pages, steady_load
-from tests.waiting import eventually
+from tests.services import scratch_database
+from tools.servers import gunicorn_server, manage
+from tools.shoppers import Answer, LoadReport, Shopper, make_accounts, product_pages, steady_load
+from tools.waiting import eventually
 
 pytestmark = pytest.mark.slow
 SHOPPERS = 6

@@ -15,8 +15,8 @@ import pytest
 import redis
 
 from shop.sessions.config import SESSION_BACKENDS
-from tests.servers import BASE_DIR, COMMAND_TIMEOUT, scratch_database
-from tests.services import REDIS_URL, require_redis, unavailable
+from tests.services import REDIS_URL, require_redis, scratch_database, unavailable
+from tools.servers import BASE_DIR, COMMAND_TIMEOUT
 
 # main before shop/register/ existed: SessionRecord in accounts, the clearsessions override.
 RELEASE_BEFORE_THE_MOVE = "bc8004bbc3c19123fe7ea841e2132d007cb98534"

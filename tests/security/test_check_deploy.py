@@ -5,7 +5,7 @@ import secrets
 import subprocess
 import sys
 
-from tests.servers import BASE_DIR, COMMAND_TIMEOUT
+from tools.servers import BASE_DIR, COMMAND_TIMEOUT
 
 # A check silenced on purpose (SILENCED_SYSTEM_CHECKS) counts as no issue.
 NO_ISSUES = "System check identified no issues"

@@ -18,8 +18,8 @@ import pytest
 
 from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
 from tests.security.helpers import POLICY, directives
-from tests.servers import CREATE_SHOPPER, gunicorn, manage
 from tests.services import REDIS_URL, require_redis
+from tools.servers import CREATE_SHOPPER, gunicorn, manage
 
 HOST = "shop.example.com"
 ORIGIN = f"https://{HOST}"

@@ -3,9 +3,10 @@ engines.json (everything measured), engines.md (the tables) and engines.png (the
 
 import json
 import statistics
+from dataclasses import dataclass
 from pathlib import Path
 
-from tests.perf.journey import READ_STEP, WRITE_STEP
+from tools.perf.journey import READ_STEP, WRITE_STEP
 
 DATABASE_NAMES = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
 TWIN_NAMES = {
@@ -17,13 +18,37 @@ TWIN_NAMES = {
 }
 
 
-def write(results: dict, out: Path) -> None:
-    """The tables and the JSON in `out`; the chart in `out`/chart/, the one folder the
-    shop serves as static files (for /state/)."""
-    (out / "engines.json").write_text(json.dumps(results, indent=1) + "\n")
-    (out / "engines.md").write_text(markdown(results))
-    (out / "chart").mkdir(exist_ok=True)
-    chart(results, out / "chart" / "engines.png")
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where one run's results go: the figures, the tables and the chart."""
+
+    figures: Path
+    tables: Path
+    chart: Path
+
+    @classmethod
+    def published(cls) -> "Places":
+        """The shop ships the figures and the chart (for /state/); the docs show the tables."""
+        return cls(
+            figures=BASE_DIR / "shop" / "data" / "engines.json",
+            tables=BASE_DIR / "docs" / "benchmark" / "engines.md",
+            chart=BASE_DIR / "static" / "benchmark" / "engines.png",
+        )
+
+    @classmethod
+    def inside(cls, folder: Path) -> "Places":
+        return cls(folder / "engines.json", folder / "engines.md", folder / "engines.png")
+
+
+def write(results: dict, places: Places) -> None:
+    for place in (places.figures, places.tables, places.chart):
+        place.parent.mkdir(parents=True, exist_ok=True)
+    places.figures.write_text(json.dumps(results, indent=1) + "\n")
+    places.tables.write_text(markdown(results))
+    chart(results, places.chart)
 
 
 # --- figures -------------------------------------------------------------------------------

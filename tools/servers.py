@@ -1,4 +1,5 @@
-"""A real gunicorn for the tests that need one: manage.py steps, a free port, start and stop."""
+"""Real servers for the tests, the benchmark and the fleet: manage.py steps, a free port, a
+gunicorn started and stopped by its PID, a scratch PostgreSQL database."""
 
 import os
 import socket
@@ -14,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 COMMAND_TIMEOUT = 180  # seconds for migrate, seed_catalog and collectstatic
@@ -24,6 +24,10 @@ CREATE_SHOPPER = (
     "get_user_model().objects.create_user("
     "os.environ['SHOPPER_USERNAME'], os.environ['SHOPPER_EMAIL'], os.environ['SHOPPER_PASSWORD'])"
 )
+
+
+class ServerError(RuntimeError):
+    """A command or server the tools started did not do its job; the message says why."""
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -37,7 +41,7 @@ def manage(env: dict[str, str], *args: str) -> str:
         timeout=COMMAND_TIMEOUT,
     )
     if result.returncode != 0:
-        pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        raise ServerError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
 
 
@@ -52,7 +56,7 @@ def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
+            raise ServerError(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
         try:
             urllib.request.urlopen(f"{url}/healthz", timeout=2).close()
             return
@@ -60,7 +64,7 @@ def wait_until_serving(url: str, server: subprocess.Popen, log: Path) -> None:
             return  # it answered, if not with 200: the page tests say what is wrong
         except OSError:
             time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer {url} within {START_TIMEOUT} s:\n{log.read_text()}")
+    raise ServerError(f"gunicorn did not answer {url} within {START_TIMEOUT} s:\n{log.read_text()}")
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -116,34 +120,15 @@ def gunicorn_server(
 
 
 @contextmanager
-def scratch_database(label: str) -> Iterator[str]:
-    """A PostgreSQL database of this run's own on the machine's server (tests.services
-    .POSTGRES_URL), for servers that many processes share; yield its URL, then drop it."""
-    from tests.services import POSTGRES_URL, require_postgres
-
-    require_postgres()
+def scratch_database(label: str, server_url: str) -> Iterator[str]:
+    """A PostgreSQL database of this run's own on the server at `server_url`, for servers
+    that many processes share; yield its URL, then drop it."""
     name = f"shop_{label}_{os.getpid()}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+    with psycopg.connect(server_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}"))
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
     finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        with psycopg.connect(server_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def shop_database(label: str, folder: Path) -> Iterator[str]:
-    """A migrated database that several gunicorn processes can share, on the engine the suite
-    runs on: a scratch PostgreSQL database when DATABASE_URL is PostgreSQL, else a SQLite file
-    in `folder`. Yields its DATABASE_URL."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SESSION_"))}
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        with scratch_database(label) as url:
-            manage({**env, "DATABASE_URL": url}, "migrate", "--noinput")
-            yield url
-    else:
-        url = f"sqlite:///{folder / 'db.sqlite3'}"
-        manage({**env, "DATABASE_URL": url}, "migrate", "--noinput")
-        yield url

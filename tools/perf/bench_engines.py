@@ -1,12 +1,12 @@
 """What each session engine costs, measured side by side with the stock twin and the peers.
 
-    uv run python -m tests.perf.bench_engines
+    uv run python -m tools.perf.bench_engines
 
 Serves the shop under gunicorn (2 workers, 4 threads each, DEBUG=0) once per engine — all
 four on PostgreSQL, `db` also on SQLite — beside its stock twin (Django's own stores, no
 lock, no register) and, on `db`, django-user-sessions and django-qsessions, all with the
-same settings otherwise (tests/perf/bench_settings.py). Then, in rounds that take the
-servers in turn, locust drives the shopper's journey (tests/perf/locustfile.py): unpaced
+same settings otherwise (tools/perf/bench_settings.py). Then, in rounds that take the
+servers in turn, locust drives the shopper's journey (tools/perf/locustfile.py): unpaced
 for requests per second, and at a fixed arrival rate for latency. Each server also answers
 a counted journey (round trips, cookie bytes) and concurrent cart changes on one session
 (how many are kept); worker memory is read before and after. Writes the Markdown table,
@@ -32,9 +32,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import redis
 
-from tests.perf import REDIS_PREFIX, load, report
-from tests.servers import BASE_DIR, gunicorn_server, manage
-from tests.stock_twin import PEERS
+from tools.perf import REDIS_PREFIX, load, report
+from tools.servers import gunicorn_server, manage
+from tools.stock_twin import PEERS
 
 ENGINES = ("cookie", "db", "redis", "redis_db")
 DATABASES = ("postgres", "sqlite")
@@ -43,7 +43,6 @@ BENCH_DATABASE = "shop_bench_engines"
 PASSWORD = "bench-Journey-of-the-larder-7"
 SHOPPERS = 64  # accounts shopper-0 … ; locust signs each user in as one of them
 PRODUCTS = 20  # the journey picks among the first products, whose stock is raised
-OUT = BASE_DIR / "docs" / "benchmark"
 CREATE_SHOPPERS = """
 import json, os
 from django.contrib.auth import get_user_model
@@ -90,7 +89,7 @@ class Variant:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.perf.bench_engines",
+        prog="python -m tools.perf.bench_engines",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -110,7 +109,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--journeys", type=int, default=30, help="in-process journeys per server and round"
     )
-    parser.add_argument("--out", type=Path, default=OUT, help="where the results go")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="a folder for all the results (default: the figures and chart the shop ships, "
+        "the tables in docs/benchmark/)",
+    )
     parser.add_argument(
         "--postgres-url",
         default=os.environ.get("POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
@@ -180,7 +184,7 @@ def prepare(database: str, args: argparse.Namespace, folder: Path) -> dict[str, 
     progress(f"{database}: migrating, seeding the catalog and {SHOPPERS} shoppers")
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.perf.bench_settings",
+        "DJANGO_SETTINGS_MODULE": "tools.perf.bench_settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only-" + "k" * 50,
         "DATABASE_URL": database_url(database, args, folder),
@@ -332,14 +336,14 @@ def main(argv: list[str] | None = None) -> int:
             start(variant, env_of[variant.database], folder / variant.database, servers)
         progress(f"{len(found)} servers answer; warming up")
         measure(found, env_of, args)
-    args.out.mkdir(parents=True, exist_ok=True)
     results = {
         "about": about,
         "settings": settings_of(args),
         "variants": [summary(v) for v in found],
     }
-    report.write(results, args.out)
-    progress(f"wrote {args.out}/engines.md, engines.json, chart/engines.png")
+    places = report.Places.inside(args.out) if args.out else report.Places.published()
+    report.write(results, places)
+    progress(f"wrote {places.figures}, {places.tables}, {places.chart}")
     return report_problems(found)
 
 
@@ -358,7 +362,7 @@ def report_problems(found: list[Variant]) -> int:
 
 def settings_of(args: argparse.Namespace) -> dict:
     return {
-        "command": "uv run python -m tests.perf.bench_engines" + (" --smoke" if args.smoke else ""),
+        "command": "uv run python -m tools.perf.bench_engines" + (" --smoke" if args.smoke else ""),
         "rounds": args.rounds, "seconds": args.seconds, "users": args.users,
         "rate": args.rate, "soak": args.soak, "threads": args.threads,
         "journeys": args.journeys,

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from tests.waiting import NotYet, eventually
+from tools.waiting import NotYet, eventually
 
 # Seconds for any one request: gunicorn's worker timeout, past which the server gives up on
 # a request itself. Shorter, and a busy machine's slow answer would count as none.
@@ -361,7 +361,7 @@ SHOPPER_PASSWORD = "copper-Kettle-on-the-hob-42"
 
 def make_accounts(env: dict[str, str], count: int, prefix: str = "shopper") -> list[Account]:
     """Shoppers' accounts in the database `env` names, made with manage.py shell at once."""
-    from tests.servers import manage
+    from tools.servers import manage
 
     names = [f"{prefix}-{n}" for n in range(count)]
     env = {**env, "SHOPPER_NAMES": ",".join(names), "SHOPPER_PASSWORD": SHOPPER_PASSWORD}

@@ -10,19 +10,19 @@ DJANGO_SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddlewar
 
 STOCK_ENGINES = {
     "cookie": "shop.sessions.signed_cookies",  # the shop's cookie store takes no lock anyway
-    "db": "tests.stock_twin.db",
-    "redis": "tests.stock_twin.cache",
-    "redis_db": "tests.stock_twin.cached_db",
+    "db": "tools.stock_twin.db",
+    "redis": "tools.stock_twin.cache",
+    "redis_db": "tools.stock_twin.cached_db",
 }
 # Peers keep sessions in the database only: (store, middleware, app).
 PEERS = {
     "user_sessions": (
-        "tests.stock_twin.user_sessions",
+        "tools.stock_twin.user_sessions",
         "user_sessions.middleware.SessionMiddleware",
         "user_sessions",
     ),
     "qsessions": (
-        "tests.stock_twin.qsessions",
+        "tools.stock_twin.qsessions",
         "qsessions.middleware.SessionMiddleware",
         "qsessions",
     ),

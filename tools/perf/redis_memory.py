@@ -1,6 +1,6 @@
 """Redis memory per session, for sizing: what a million sessions take on each Redis engine.
 
-    uv run python -m tests.perf.redis_memory --sessions 200000
+    uv run python -m tools.perf.redis_memory --sessions 200000
 
 Starts a redis-server of its own on a free port of 127.0.0.1 (no limit, no persistence), and
 for `redis` and `redis_db` in turn fills it with `manage.py create_sessions` (45% signed in,
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import redis
 
-from tests.servers import BASE_DIR, free_port
+from tools.servers import BASE_DIR, free_port
 
 ENGINES = ("redis", "redis_db")
 
