@@ -1,67 +1,33 @@
 """Settings, read from the environment (see the README's table); safe defaults for development."""
 
 import os
-import re
 import tempfile
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from shop import security
 from shop.catalog.limits import MAX_QUANTITY_PER_LINE
+from shop.env import (
+    env_count,
+    env_flag,
+    env_list,
+    env_money,
+    env_networks,
+    env_rate,
+    env_seconds,
+    env_str,
+)
 from shop.mail_settings import email_settings
-from shop.security import security_settings
 from shop.sessions.config import RATE_LIMITS_CACHE_ALIAS, session_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value not in ("0", "1"):
-        raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}.")
-    return value == "1"
-
-
-def env_seconds(name: str, default: int) -> int:
-    value = os.environ.get(name) or str(default)
-    if not value.isdigit() or int(value) < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}.")
-    return int(value)
-
-
-def env_count(name: str, default: int) -> int:
-    value = os.environ.get(name) or str(default)
-    if not re.fullmatch(r"[1-9][0-9]*", value):
-        raise ImproperlyConfigured(f"{name} must be a whole number above 0, not {value!r}.")
-    return int(value)
-
-
-def env_money(name: str, default: str) -> Decimal:
-    value = os.environ.get(name) or default
-    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", value) or Decimal(value) <= 0:
-        raise ImproperlyConfigured(f"{name} must be an amount above 0 like 500.00, not {value!r}.")
-    return Decimal(value).quantize(Decimal("0.01"))
-
-
-def env_rate(name: str, default: str) -> str:
-    """A django-ratelimit rate: how many per period (s, m, h, d), e.g. 5/h or 20/15m."""
-    value = os.environ.get(name) or default
-    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", value):
-        raise ImproperlyConfigured(f"{name} must be a count per period like 5/h, not {value!r}.")
-    return value
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = env_flag("DJANGO_DEBUG", True)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG=0.")
@@ -136,20 +102,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-REDIS_SENTINELS = os.environ.get("REDIS_SENTINELS", "")  # then REDIS_URL's host is the service
-REDIS_CLUSTER_NODES = os.environ.get("REDIS_CLUSTER_NODES", "")  # then REDIS_URL is not used
-# SESSION_BACKEND, SESSION_ENGINE, SESSION_CACHE_ALIAS and CACHES, from one setting.
-globals().update(
-    session_settings(
-        os.environ.get("SESSION_BACKEND", "db"),
-        REDIS_URL,
-        sentinels=REDIS_SENTINELS,
-        cluster_nodes=REDIS_CLUSTER_NODES,
-        # Sessions of this engine move to SESSION_BACKEND as they arrive (README: runbook).
-        migrate_from=os.environ.get("SESSION_MIGRATE_FROM", ""),
-    )
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_SENTINELS = env_str("REDIS_SENTINELS")  # then REDIS_URL's host is the service
+REDIS_CLUSTER_NODES = env_str("REDIS_CLUSTER_NODES")  # then REDIS_URL is not used
+# The one SESSION_BACKEND setting, as Django's session and cache settings (shop/sessions/).
+sessions = session_settings(
+    env_str("SESSION_BACKEND", "db"),
+    REDIS_URL,
+    sentinels=REDIS_SENTINELS,
+    cluster_nodes=REDIS_CLUSTER_NODES,
+    # Sessions of this engine move to SESSION_BACKEND as they arrive (docs/configuration.md).
+    migrate_from=env_str("SESSION_MIGRATE_FROM"),
 )
+SESSION_BACKEND = sessions["SESSION_BACKEND"]
+SESSION_MIGRATE_FROM = sessions["SESSION_MIGRATE_FROM"]
+SESSION_ENGINE = sessions["SESSION_ENGINE"]
+SESSION_CACHE_ALIAS = sessions["SESSION_CACHE_ALIAS"]
+CACHES = sessions["CACHES"]
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 # How long signed-in sessions last (shop/sessions/lifetime.py); guests keep SESSION_COOKIE_AGE.
 SESSION_IDLE_SECONDS = env_seconds("SESSION_IDLE_SECONDS", 7200)
@@ -174,10 +143,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]  # with the benchmark's chart, for /state/
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -200,7 +169,39 @@ LOGGING = {
 # /healthz, HSTS (DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD),
 # X-Forwarded-Proto trusted with DJANGO_BEHIND_TLS_PROXY=1. In every mode: the
 # Content-Security-Policy (csp.middleware) and no-store on personal pages (shop/no_store.py).
-globals().update(security_settings(os.environ, debug=DEBUG))
+production = not DEBUG
+cookie_prefix = security.HOST_PREFIX if production else ""
+SESSION_COOKIE_NAME = f"{cookie_prefix}sessionid"
+CSRF_COOKIE_NAME = f"{cookie_prefix}csrftoken"
+SESSION_COOKIE_SECURE = production
+CSRF_COOKIE_SECURE = production
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_PATH = "/"
+CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SECURE_SSL_REDIRECT = production
+SECURE_REDIRECT_EXEMPT = security.REDIRECT_EXEMPT
+# Read in both modes, so a bad value fails on a developer's machine first; development must
+# not pin localhost to HTTPS in the developer's browser.
+hsts_seconds = env_seconds("DJANGO_HSTS_SECONDS", security.HSTS_SECONDS, minimum=0)
+SECURE_HSTS_SECONDS = hsts_seconds if production else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", True)
+# X-Forwarded-Proto is believed only behind a proxy that sets it, or clients could claim HTTPS.
+BEHIND_TLS_PROXY = env_flag("DJANGO_BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Only these proxies have their X-Forwarded-For believed (shop/client_ip.py); behind a proxy
+# on this host (the fleet's layout) loopback speaks for clients by default.
+proxies = security.LOOPBACK if BEHIND_TLS_PROXY else ""
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES", proxies)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = security.CONTENT_SECURITY_POLICY
 
 # --- Sign-in throttling (django-axes) -------------------------------------------------------
 # After SIGNIN_FAILURE_LIMIT failed sign-ins for one username from one address, that pair is
@@ -227,8 +228,17 @@ AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the session register already
 # --- Password reset: mail (EMAIL_URL) and its rate limit (django-ratelimit) ------------------
 # At most PASSWORD_RESET_RATE requests per client address and per email address, counted in
 # the database every instance shares (the rate_limits cache, made in shop/sessions/config.py).
-globals().update(email_settings(os.environ.get("EMAIL_URL") or "console:"))
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "Larder & Loom <shop@localhost>"
+mail = email_settings(env_str("EMAIL_URL", "console:"))
+EMAIL_BACKEND = mail["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = mail["EMAIL_FILE_PATH"]
+EMAIL_HOST = mail["EMAIL_HOST"]
+EMAIL_PORT = mail["EMAIL_PORT"]
+EMAIL_HOST_USER = mail["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = mail["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = mail["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = mail["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = mail["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Larder & Loom <shop@localhost>")
 INSTALLED_APPS += ["django_ratelimit"]
 PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "5/h")
 # Orders placed per client address: pay on delivery costs a fraudster nothing, and each

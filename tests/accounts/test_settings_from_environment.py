@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
+from shop.env import env_count, env_money, env_rate
 from shop.mail_settings import email_settings
-from shop.settings import env_count, env_money, env_rate
 from tests.accounts.helpers import make_user
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,9 +1,13 @@
-"""The security settings, derived from the environment by one pure function."""
+"""The security settings, as shop/settings.py derives them from the environment."""
+
+import os
+import runpy
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from shop.security import security_settings
+from tools.servers import BASE_DIR
 
 PRODUCTION_COOKIES = {
     "SESSION_COOKIE_NAME": "__Host-sessionid",
@@ -20,12 +24,19 @@ PRODUCTION_COOKIES = {
 }
 
 
+def settings_with(**environ: str) -> dict:
+    """shop/settings.py read afresh under this environment, as a process starting reads it."""
+    plain = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SESSION_"))}
+    with mock.patch.dict(os.environ, {**plain, **environ}, clear=True):
+        return runpy.run_path(str(BASE_DIR / "shop" / "settings.py"))
+
+
 def production(**environ: str) -> dict:
-    return security_settings(environ, debug=False)
+    return settings_with(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="a-production-key-" * 4, **environ)
 
 
 def development(**environ: str) -> dict:
-    return security_settings(environ, debug=True)
+    return settings_with(DJANGO_DEBUG="1", **environ)
 
 
 def test_production_cookies_are_host_only_and_secure():
@@ -99,7 +110,8 @@ def test_pages_may_not_be_framed_sniffed_or_leak_their_address():
 
 @pytest.mark.parametrize("debug", [True, False])
 def test_the_content_security_policy_allows_no_inline_code_in_either_mode(debug):
-    directives = security_settings({}, debug=debug)["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    settings = development() if debug else production()
+    directives = settings["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
     assert directives["script-src"] == ["'self'"]
     assert directives["style-src"] == ["'self'"]
     assert directives["object-src"] == ["'none'"]
@@ -116,3 +128,12 @@ def test_behind_the_tls_proxy_loopback_is_the_trusted_proxy_unless_told():
 def test_trusted_proxies_must_be_addresses_or_networks():
     with pytest.raises(ImproperlyConfigured, match="DJANGO_TRUSTED_PROXIES must list addresses"):
         production(DJANGO_TRUSTED_PROXIES="10.0.0.0/8,proxy.example.com")
+
+
+def test_a_bad_hsts_value_stops_development_too():
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_HSTS_SECONDS must be a whole number"):
+        development(DJANGO_HSTS_SECONDS="a year")
+
+
+def test_hsts_may_be_turned_off_with_zero():
+    assert production(DJANGO_HSTS_SECONDS="0")["SECURE_HSTS_SECONDS"] == 0
