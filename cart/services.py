@@ -1,16 +1,17 @@
 """Changes to the cart, each mirrored to the signed-in user's saved cart. Concurrent changes
-on one session all count because shop.sessions.middleware runs them one at a time."""
+on one session all count because shop.sessions.middleware runs them one at a time.
+
+Services take the session and the user and return what the shopper should be told
+(`Notice`s); the views tell them (cart.telling). Nothing here knows of requests or messages."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
 
 from cart import session_cart
 from cart.models import SavedCart
@@ -37,19 +38,30 @@ class CartError(Exception):
 Touched = set[int] | None
 
 
-def add_item(*, request: HttpRequest, product: Product, quantity: int) -> None:
+@dataclass(frozen=True)
+class Notice:
+    """Something the shopper should be told about their cart, which they did not ask for."""
+
+    text: str
+    warning: bool = False
+
+
+Notices = list[Notice]
+
+
+def add_item(*, session: SessionBase, user, product: Product, quantity: int) -> Notices:
     def change(entries: Entries) -> None:
         in_cart = entries[product.id].quantity if product.id in entries else 0
         check_stock(product, in_cart + quantity, in_cart=in_cart)
         entries[product.id] = Entry(in_cart + quantity, product.price)
 
-    change_cart(request, change, touched={product.id})
+    return change_cart(session, user, change, touched={product.id})
 
 
-def set_quantity(*, request: HttpRequest, product: Product, quantity: int) -> None:
+def set_quantity(*, session: SessionBase, user, product: Product, quantity: int) -> Notices:
     """Set a line's quantity; 0 removes it."""
     if quantity == 0:
-        return remove_item(request=request, product_id=product.id)
+        return remove_item(session=session, user=user, product_id=product.id)
 
     def change(entries: Entries) -> None:
         require_line(entries, product.id)
@@ -57,19 +69,19 @@ def set_quantity(*, request: HttpRequest, product: Product, quantity: int) -> No
         # The shopper chose the quantity on the cart page, which shows today's price.
         entries[product.id] = Entry(quantity, product.price)
 
-    change_cart(request, change, touched={product.id})
+    return change_cart(session, user, change, touched={product.id})
 
 
-def remove_item(*, request: HttpRequest, product_id: int) -> None:
+def remove_item(*, session: SessionBase, user, product_id: int) -> Notices:
     def change(entries: Entries) -> None:
         require_line(entries, product_id)
         del entries[product_id]
 
-    change_cart(request, change, touched={product_id})
+    return change_cart(session, user, change, touched={product_id})
 
 
-def clear_cart(*, request: HttpRequest) -> None:
-    change_cart(request, lambda entries: entries.clear(), touched=None)
+def clear_cart(*, session: SessionBase, user) -> Notices:
+    return change_cart(session, user, lambda entries: entries.clear(), touched=None)
 
 
 def check_stock(product: Product, quantity: int, in_cart: int = 0) -> None:
@@ -91,29 +103,37 @@ def require_line(entries: Entries, product_id: int) -> Entry:
     return entries[product_id]
 
 
-def change_cart(request: HttpRequest, change: Callable[[Entries], None], touched: Touched) -> None:
+def change_cart(
+    session: SessionBase, user, change: Callable[[Entries], None], touched: Touched
+) -> Notices:
     """Apply `change` to the session's cart, refusing what the session cannot store."""
-    session = request.session
-    entries = current_entries(request)
+    notices = emptied_elsewhere_notices(session, user)
+    entries = current_entries(session, user)
     before = dict(entries)
     change(entries)
-    if not fits(session, entries, request.user) and grew(before, entries):
+    if not fits(session, entries, user) and grew(before, entries):
         session_cart.write(session, before)
         raise CartError(TOO_LARGE_FOR_COOKIE)
-    if request.user.is_authenticated:
-        mirror_to_saved_cart(request.user, entries, touched)
+    if user.is_authenticated:
+        mirror_to_saved_cart(user, entries, touched)
+    return notices
 
 
-def current_entries(request: HttpRequest) -> Entries:
-    """The session's cart, unless an order placed on another device has emptied it since."""
-    session = request.session
-    entries = session_cart.read(session)
-    if entries and request.user.is_authenticated:
-        if session_cart.generation(session) < request.user.cart_generation:
-            session_cart.write(session, {})
-            messages.info(request, EMPTIED_ELSEWHERE, fail_silently=True)
-            return {}
-    return entries
+def current_entries(session: SessionBase, user) -> Entries:
+    """The session's cart, unless an order placed on another device has emptied it since
+    (a read: the emptied lines go at the cart's next change or reconciliation)."""
+    return {} if emptied_elsewhere(session, user) else session_cart.read(session)
+
+
+def emptied_elsewhere(session: SessionBase, user) -> bool:
+    """Whether this session still holds lines an order on another device has taken."""
+    if not session_cart.read(session) or not getattr(user, "is_authenticated", False):
+        return False  # checked first: the user is loaded only where there is a cart
+    return session_cart.generation(session) < user.cart_generation
+
+
+def emptied_elsewhere_notices(session: SessionBase, user) -> Notices:
+    return [Notice(EMPTIED_ELSEWHERE)] if emptied_elsewhere(session, user) else []
 
 
 def grew(before: Entries, after: Entries) -> bool:
@@ -152,12 +172,12 @@ def empty_everywhere(*, user) -> None:
     user.refresh_from_db(fields=["cart_generation"])
 
 
-def merge_saved_cart(*, request: HttpRequest, user) -> None:
+def merge_saved_cart(*, session: SessionBase, user) -> Notices:
     """At sign-in: add the user's saved cart to this session's cart, never losing a line."""
     saved, _ = SavedCart.objects.get_or_create(user=user)
     saved_entries = session_cart.parse_entries(saved.lines)
-    session = request.session
-    entries = current_entries(request)  # not a cart an order elsewhere has emptied
+    notices = emptied_elsewhere_notices(session, user)
+    entries = current_entries(session, user)  # not a cart an order elsewhere has emptied
     added = left_out = 0
     for product_id, line in saved_entries.items():
         mine = entries.get(product_id)
@@ -175,19 +195,18 @@ def merge_saved_cart(*, request: HttpRequest, user) -> None:
     session_cart.stamp_generation(session, user.cart_generation)
     saved.lines = session_cart.serialize_entries({**saved_entries, **entries})
     saved.save(update_fields=["lines", "updated_at"])
-    tell_what_merged(request, added, left_out)
+    return notices + merged_notices(added, left_out)
 
 
-def tell_what_merged(request: HttpRequest, added: int, left_out: int) -> None:
+def merged_notices(added: int, left_out: int) -> Notices:
+    notices = []
     if added:
         noun = "item" if added == 1 else "items"
-        messages.info(request, f"We added {added} {noun} from your saved cart.", fail_silently=True)
+        notices.append(Notice(f"We added {added} {noun} from your saved cart."))
     if left_out:
-        messages.warning(
-            request,
-            f"{left_out} saved line(s) did not fit in this session's cookie; they stay saved.",
-            fail_silently=True,
-        )
+        text = f"{left_out} saved line(s) did not fit in this session's cookie; they stay saved."
+        notices.append(Notice(text, warning=True))
+    return notices
 
 
 @dataclass
@@ -226,27 +245,31 @@ class CartView:
         return sum((line.line_total for line in self.lines), Decimal("0.00"))
 
 
-def view_cart(request: HttpRequest) -> CartView:
+def reconciled_cart(*, session: SessionBase, user) -> tuple[CartView, Notices]:
     """The cart against today's catalog: unavailable lines removed, quantities capped to
-    stock, each change told to the shopper; price changes are shown, not applied silently."""
-    entries = current_entries(request)
+    stock, each change told to the shopper; price changes are shown, not applied silently.
+
+    Reconciling writes (the cart page, its summary and checkout's steps, never other pages):
+    a line removed once is told once, and checkout quotes the cart the shopper last saw."""
+    notices = emptied_elsewhere_notices(session, user)
+    if notices:
+        session_cart.write(session, {})  # the order took them; its saved copy is empty already
+    entries = current_entries(session, user)
     products = Product.objects.in_bulk(entries.keys())
-    lines, notices = [], []
+    lines, changes = [], []
     for product_id, entry in entries.items():
         product = products.get(product_id)
         if product is None or not product.is_available:
-            notices.append(unavailable_notice(product))
+            changes.append(Notice(unavailable_notice(product), warning=True))
             continue
         quantity = min(entry.quantity, product.max_quantity)
         if quantity < entry.quantity:
-            notices.append(lowered_notice(product, quantity))
+            changes.append(Notice(lowered_notice(product, quantity), warning=True))
         lines.append(CartLine(product, quantity, entry.added_price))
-    if notices:
+    if changes:
         keep = {line.product.id: Entry(line.quantity, line.added_price) for line in lines}
-        change_cart(request, lambda current: replace(current, keep), touched=set(entries))
-        for notice in notices:
-            messages.warning(request, notice, fail_silently=True)
-    return CartView(lines)
+        change_cart(session, user, lambda current: replace(current, keep), touched=set(entries))
+    return CartView(lines), notices + changes
 
 
 def lowered_notice(product: Product, quantity: int) -> str:

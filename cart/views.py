@@ -6,6 +6,7 @@ from django.urls import reverse
 from cart import services
 from cart.forms import AddToCartForm, UpdateQuantityForm
 from cart.services import CartError
+from cart.telling import reconciled, tell
 from shop.catalog.models import Product
 from shop.catalog.views import product_page_context
 from shop.http import error_response, get_only, post_only, redirect_back, wants_json
@@ -15,6 +16,11 @@ def cart_url() -> str:
     return reverse("cart:detail")
 
 
+def shopper(request: HttpRequest) -> dict:
+    """Whose cart a request changes: the services' plain arguments."""
+    return {"session": request.session, "user": request.user}
+
+
 @get_only
 def cart_detail(request: HttpRequest) -> HttpResponse:
     return render_cart(request)
@@ -22,7 +28,7 @@ def cart_detail(request: HttpRequest) -> HttpResponse:
 
 @get_only
 def cart_summary(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(summary(services.view_cart(request)))
+    return JsonResponse(summary(reconciled(request)))
 
 
 @post_only
@@ -32,7 +38,7 @@ def add(request: HttpRequest, product_id: int) -> HttpResponse:
     if form.is_valid():
         quantity = form.cleaned_data["quantity"]
         try:
-            services.add_item(request=request, product=product, quantity=quantity)
+            tell(request, services.add_item(**shopper(request), product=product, quantity=quantity))
         except CartError as error:
             form.add_error("quantity", error.message)
         else:
@@ -50,12 +56,13 @@ def update(request: HttpRequest, product_id: int) -> HttpResponse:
     if form.is_valid():
         quantity = form.cleaned_data["quantity"]
         try:
-            services.set_quantity(request=request, product=product, quantity=quantity)
+            notices = services.set_quantity(**shopper(request), product=product, quantity=quantity)
         except CartError as error:
             if error.status != 400:
                 return error_response(request, error.message, error.status)
             form.add_error("quantity", error.message)
         else:
+            tell(request, notices)
             if quantity == 0:
                 return done(request, f"Removed {product.name} from your cart.")
             return done(request, f"{product.name}: quantity set to {quantity}.")
@@ -67,7 +74,7 @@ def update(request: HttpRequest, product_id: int) -> HttpResponse:
 @post_only
 def remove(request: HttpRequest, product_id: int) -> HttpResponse:
     try:
-        services.remove_item(request=request, product_id=product_id)
+        tell(request, services.remove_item(**shopper(request), product_id=product_id))
     except CartError as error:
         return error_response(request, error.message, error.status)
     return done(request, "Removed the line from your cart.")
@@ -75,14 +82,14 @@ def remove(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @post_only
 def clear(request: HttpRequest) -> HttpResponse:
-    services.clear_cart(request=request)
+    tell(request, services.clear_cart(**shopper(request)))
     return done(request, "Your cart is empty.")
 
 
 def done(request: HttpRequest, message: str) -> HttpResponse:
     """After a change: the new summary as JSON, or a message and a redirect back."""
     if wants_json(request):
-        return JsonResponse(summary(services.view_cart(request)))
+        return JsonResponse(summary(reconciled(request)))
     messages.success(request, message)
     return redirect_back(request, fallback=cart_url())
 
@@ -96,7 +103,7 @@ def form_errors_json(form) -> JsonResponse:
 def render_cart(
     request: HttpRequest, invalid_forms: dict | None = None, status: int = 200
 ) -> HttpResponse:
-    cart = services.view_cart(request)
+    cart = reconciled(request)
     invalid_forms = invalid_forms or {}
     rows = [
         (line, invalid_forms.get(line.product.id) or quantity_form(line)) for line in cart.lines

@@ -4,10 +4,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from cart.services import CartLine, view_cart
+from cart.services import CartLine, CartView
 from shop.orders.addresses import address_lines
 from shop.orders.checkout import Progress
 from shop.orders.delivery import METHODS, DeliveryMethod
@@ -70,9 +69,7 @@ class Quote:
         return any(constant_time_compare(fingerprint, self.fingerprint_under(s)) for s in secrets)
 
 
-def quote(request: HttpRequest, progress: Progress) -> Quote:
-    """The order as it stands; the cart is checked against the catalog on the way (lines
-    sold out are dropped, quantities capped, each change told to the shopper)."""
+def quote(cart: CartView, progress: Progress) -> Quote:
+    """The order as it stands, for a cart already checked against the catalog."""
     assert progress.address is not None and progress.delivery is not None
-    lines = view_cart(request).lines
-    return Quote(lines, METHODS[progress.delivery], progress.address)
+    return Quote(cart.lines, METHODS[progress.delivery], progress.address)

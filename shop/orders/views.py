@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cart import session_cart
-from cart.services import CartView, current_entries, view_cart
+from cart.services import CartView, current_entries
+from cart.telling import reconciled
 from shop import rate_limits
 from shop.http import error_response, form_view, get_only, post_only
 from shop.orders import checkout, placing
@@ -44,7 +45,7 @@ def step_url(step: str) -> str:
 
 def blocked(request: HttpRequest, step: str) -> HttpResponse | None:
     """Where to go instead of `step`: the cart when it is empty, else the first step not done."""
-    if not current_entries(request):
+    if not current_entries(request.session, request.user):
         messages.info(request, "Your cart is empty: add something before checking out.")
         return redirect("cart:detail")
     progress = checkout.read(request.session)
@@ -68,7 +69,7 @@ def order_email(request: HttpRequest, progress: checkout.Progress) -> str:
 @get_only
 def start(request: HttpRequest) -> HttpResponse:
     """The first step not done yet (no message: nothing was skipped)."""
-    if not current_entries(request):
+    if not current_entries(request.session, request.user):
         return blocked(request, "address")
     return redirect(step_url(checkout.read(request.session).next_step))
 
@@ -101,7 +102,7 @@ def render_address(request, form: AddressForm, chosen=None, status: int = 200) -
 def render_step(request: HttpRequest, step: str, context: dict, status: int) -> HttpResponse:
     """A checkout page: its step among the others, and the order so far beside it."""
     progress = checkout.read(request.session)
-    cart = view_cart(request) if step != "review" else CartView([])  # review prices its own
+    cart = reconciled(request) if step != "review" else CartView([])  # review prices its own
     lines, subtotal = cart.lines, cart.total
     delivery = METHODS.get(progress.delivery or "")
     context |= {
@@ -157,9 +158,9 @@ def review(request: HttpRequest) -> HttpResponse:
     if elsewhere := blocked(request, "review"):
         return elsewhere
     progress = checkout.read(request.session)
-    current = quote(request, progress)
+    current = quote(reconciled(request), progress)
     if not current.lines:
-        return redirect("cart:detail")  # all sold out: view_cart said so
+        return redirect("cart:detail")  # all sold out: reconciling said so
     return render_review(request, current, PlaceOrderForm(quote=current, token=progress.token))
 
 
@@ -185,7 +186,7 @@ def place(request: HttpRequest) -> HttpResponse:
         return error_response(request, RATE_LIMITED, 429)
     if elsewhere := blocked(request, "review"):
         return elsewhere
-    current = quote(request, progress)
+    current = quote(reconciled(request), progress)
     if not current.lines:
         return review_again(request, progress, "Nothing in your cart can be ordered now.")
     if current.over_limit:  # the page says why, where the button was
@@ -234,7 +235,7 @@ def review_again(request: HttpRequest, progress: checkout.Progress, message: str
     """409: the order cannot be placed as shown; show it as it stands now (perhaps with
     nothing left to order), and why."""
     messages.warning(request, message)
-    current = quote(request, progress)
+    current = quote(reconciled(request), progress)
     form = PlaceOrderForm(quote=current, token=progress.token)
     return render_review(request, current, form, status=409)
 

@@ -339,6 +339,23 @@ def test_an_account_without_email_is_asked_for_one(client, jam):
     assert checkout.read(client.session).address is None
 
 
+def test_pages_other_than_the_cart_write_nothing_after_an_order_elsewhere(
+    session_backend, jam, tea
+):
+    """The header's count reads the cart; only the cart (or a change) clears the old lines."""
+    make_user("ada")
+    laptop, phone = Client(), Client()
+    sign_in(laptop)
+    add(laptop, jam)
+    sign_in(phone)
+    place(laptop, to_review(laptop))
+    home = phone.get("/")
+    assert 'data-testid="cart-count">0<' in home.content.decode()
+    assert settings.SESSION_COOKIE_NAME not in home.cookies, "a read wrote the session"
+    assert "placed an order from another device" not in home.content.decode()
+    assert "placed an order from another device" in phone.get("/cart/").content.decode()
+
+
 def test_signing_in_again_does_not_bring_back_a_cart_an_order_emptied(session_backend, jam):
     make_user("ada")
     laptop, phone = Client(), Client()
