@@ -1,0 +1,10 @@
+"""The project package: settings (`settings.py`, read from the environment through `env.py`),
+root URLs, WSGI, and the apps that live beside the catalog:
+
+- `sessions/`: where a visitor's state lives (the engines, the middleware, lifetimes, moving).
+- `register/`: sessions as things people own (rows, ending, your devices, Active sessions).
+- `catalog/`, `orders/`: the storefront's products, and checkout with its orders.
+- Small shared helpers: `http.py` (answers and redirects), `client_ip.py`, `rate_limits.py`
+  and `counter_cache.py`, `no_store.py`, `health.py` (/healthz), `engine_comparison.py`
+  (/state/, from the benchmark figures in `data/`), `security.py` and `mail_settings.py`.
+"""
