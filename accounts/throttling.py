@@ -4,9 +4,8 @@ from math import ceil
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
-from shop.http import error_response, wants_json
+from shop.http import error_response
 
 
 def lockout_message() -> str:
@@ -24,10 +23,10 @@ def locked_out(
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE, for the shop's sign-in and the admin's: a 429 that looks like
     the shop (JSON for JSON clients), in place of the form's answer."""
-    if wants_json(request):
-        response = error_response(request, lockout_message(), 429)
-    else:
-        context = {"message": lockout_message()}
-        response = render(request, "accounts/locked_out.html", context, status=429)
-    response["Retry-After"] = str(settings.SIGNIN_COOLOFF_SECONDS)
-    return response
+    return error_response(
+        request,
+        lockout_message(),
+        429,
+        retry_after=settings.SIGNIN_COOLOFF_SECONDS,
+        template="accounts/locked_out.html",
+    )

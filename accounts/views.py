@@ -10,7 +10,6 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import notices
 from accounts.forms import SignInForm, SignUpForm
 from shop import rate_limits
-from shop.http import error_response, post_only
+from shop.http import error_response, is_on_this_site, post_only
 from shop.register import devices, ending
 from shop.sessions import lifetime
 
@@ -33,11 +32,7 @@ def signup_rate(group: str, request: HttpRequest) -> str | None:
 def safe_next(request: HttpRequest) -> str:
     """The form's `next` when it points into this site, else an empty string."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
+    return target if is_on_this_site(request, target) else ""
 
 
 @require_http_methods(["GET", "POST"])

@@ -111,8 +111,9 @@ def change_cart(
     entries = current_entries(session, user)
     before = dict(entries)
     change(entries)
-    if not fits(session, entries, user) and grew(before, entries):
-        session_cart.write(session, before)
+    if not grew(before, entries):  # a cart made smaller is always kept
+        store(session, entries, user)
+    elif not stored_if_room(session, entries, user):
         raise CartError(TOO_LARGE_FOR_COOKIE)
     if user.is_authenticated:
         mirror_to_saved_cart(user, entries, touched)
@@ -142,13 +143,21 @@ def grew(before: Entries, after: Entries) -> bool:
     return len(repr(stored(after))) > len(repr(stored(before)))
 
 
-def fits(session: SessionBase, entries: Entries, user) -> bool:
-    """Write the entries and say whether the session can still be stored, with room left
-    for what later steps declared they need (the checkout: shop.sessions.room)."""
+def store(session: SessionBase, entries: Entries, user) -> None:
     session_cart.write(session, entries)
     if user.is_authenticated:
         session_cart.stamp_generation(session, user.cart_generation)
-    return session.has_room(reserve=room.room_kept(session))
+
+
+def stored_if_room(session: SessionBase, entries: Entries, user) -> bool:
+    """Store the entries if the session can still be stored with room left for what later
+    steps declared they need (the checkout: shop.sessions.room); else change nothing."""
+    return room.write_if_room(
+        session,
+        lambda: store(session, entries, user),
+        keys=session_cart.KEYS,
+        reserve=room.room_kept(session),
+    )
 
 
 def mirror_to_saved_cart(user, entries: Entries, touched: Touched) -> None:
@@ -186,13 +195,12 @@ def merge_saved_cart(*, session: SessionBase, user) -> Notices:
             min(had + line.quantity, MAX_QUANTITY_PER_LINE),
             mine.added_price if mine else line.added_price,
         )
-        if fits(session, {**entries, product_id: merged}, user):
+        if stored_if_room(session, {**entries, product_id: merged}, user):
             entries[product_id] = merged
             added += merged.quantity - had
         else:
             left_out += 1
-    session_cart.write(session, entries)
-    session_cart.stamp_generation(session, user.cart_generation)
+    store(session, entries, user)
     saved.lines = session_cart.serialize_entries({**saved_entries, **entries})
     saved.save(update_fields=["lines", "updated_at"])
     return notices + merged_notices(added, left_out)

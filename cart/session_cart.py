@@ -15,6 +15,7 @@ CART_SESSION_KEY = "cart"
 # A signed-in session's cart belongs to one generation of its user's cart: placing an order
 # starts the next (User.cart_generation), and a cart of an older one is dropped on sight.
 GENERATION_KEY = "cart_gen"
+KEYS = (CART_SESSION_KEY, GENERATION_KEY)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,24 @@ def wants_json(request: HttpRequest) -> bool:
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
-def error_response(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    """A clear message for the client: JSON for API callers, a page for people."""
+def error_response(
+    request: HttpRequest,
+    message: str,
+    status: int,
+    *,
+    retry_after: int | None = None,
+    template: str = "error.html",
+) -> HttpResponse:
+    """A clear message for the client: JSON for API callers, a page for people; with
+    `retry_after`, the seconds a client should wait (a 429's cool-off)."""
     if wants_json(request):
-        return JsonResponse({"error": message}, status=status)
-    return render(request, "error.html", {"message": message, "status": status}, status=status)
+        response = JsonResponse({"error": message}, status=status)
+    else:
+        context = {"message": message, "status": status}
+        response = render(request, template, context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 RETRY_AFTER_SECONDS = 5  # how long a 503 asks the client to wait before trying again
@@ -60,11 +73,16 @@ get_only = allow_only("GET")
 form_view = allow_only("GET", "POST")
 
 
+def is_on_this_site(request: HttpRequest, target: str | None) -> bool:
+    """Whether a redirect target stays on this site (no open redirect, no HTTPS downgrade)."""
+    return bool(target) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
 def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     """Go to the form's `next` or the referring page when it is on this site, else `fallback`."""
     for target in (request.POST.get("next"), request.headers.get("Referer")):
-        if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
+        if is_on_this_site(request, target):
             return HttpResponseRedirect(target)
     return HttpResponseRedirect(fallback)

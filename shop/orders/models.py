@@ -88,10 +88,6 @@ class Order(AddressFields):
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", args=[self.number])
 
-    @property
-    def item_count(self) -> int:
-        return sum(line.quantity for line in self.lines.all())
-
 
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,6 +19,7 @@ from shop.orders.forms import AddressForm, DeliveryForm, PlaceOrderForm, SavedAd
 from shop.orders.models import Order, SavedAddress
 from shop.orders.payment import PAYMENT
 from shop.orders.quotes import Quote, quote
+from shop.sessions import room
 
 STEP_MESSAGES = {
     "address": "Tell us where to deliver your order first.",
@@ -120,14 +123,9 @@ def render_step(request: HttpRequest, step: str, context: dict, status: int) -> 
 def keep_address(request: HttpRequest, form) -> bool:
     """Store the address in the session, unless the session cannot hold it."""
     session = request.session
-    before = session.get(checkout.CHECKOUT_KEY)
-    checkout.save_address(session, form.address())
-    if session.has_room():
+    write = partial(checkout.save_address, session, form.address())
+    if room.write_if_room(session, write, keys=[checkout.CHECKOUT_KEY]):
         return True
-    if before is None:
-        del session[checkout.CHECKOUT_KEY]
-    else:
-        session[checkout.CHECKOUT_KEY] = before
     form.add_error(None, TOO_LARGE_FOR_COOKIE)
     return False
 

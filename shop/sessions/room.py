@@ -5,7 +5,7 @@ earlier change (a cart line) is refused while there is still room to say so, and
 earlier app needs to know nothing of who asked: the lower room offers, the higher one asks.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.contrib.sessions.backends.base import SessionBase
 
@@ -22,3 +22,21 @@ def keep_room_for(reservation: Reservation) -> None:
 def room_kept(session: SessionBase) -> int:
     """Bytes every declared later step may still need in this session."""
     return sum(reservation(session) for reservation in reservations)
+
+
+def write_if_room(
+    session: SessionBase, write: Callable[[], None], *, keys: Iterable[str], reserve: int = 0
+) -> bool:
+    """Run `write`, which changes only `keys`; if the session could no longer be stored with
+    `reserve` bytes to spare, put those keys back as they were and say so (False)."""
+    keys = tuple(keys)
+    before = {key: session[key] for key in keys if key in session}
+    write()
+    if session.has_room(reserve=reserve):
+        return True
+    for key in keys:
+        if key in before:
+            session[key] = before[key]
+        elif key in session:
+            del session[key]
+    return False
