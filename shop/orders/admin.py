@@ -1,11 +1,10 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import reverse
 
+from shop.admin_buttons import ObjectButtonsMixin
 from shop.orders import fulfilment
 from shop.orders.models import Order, OrderLine
 
@@ -31,8 +30,9 @@ class OrderLineInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ObjectButtonsMixin, admin.ModelAdmin):
     """Orders are records of what was bought: staff read them, ship them or cancel them."""
+    object_buttons = (("ship", "ship_view"), ("cancel", "cancel_view"))
 
     list_display = ("number", "created_at", "customer", "email", "status", "total", "delivery_by")
     list_filter = ("status", ("created_at", admin.DateFieldListFilter), "delivery_method")
@@ -101,19 +101,6 @@ class OrderAdmin(admin.ModelAdmin):
     def customer(self, order: Order) -> str:
         return order.user.username if order.user else f"{order.full_name} (guest)"
 
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        name = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path("<path:object_id>/ship/", wrap(require_POST(self.ship_view)), name=f"{name}_ship"),
-            path(
-                "<path:object_id>/cancel/",
-                wrap(require_POST(self.cancel_view)),
-                name=f"{name}_cancel",
-            ),
-            *super().get_urls(),
-        ]
-
     def ship_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
         return self.change_one(request, object_id, fulfilment.ship, "shipped")
 
@@ -123,9 +110,7 @@ class OrderAdmin(admin.ModelAdmin):
     def change_one(self, request, object_id, change, done: str) -> HttpResponseRedirect:
         if not self.has_change_permission(request):
             raise PermissionDenied
-        order = self.get_object(request, unquote(object_id))
-        if order is None:
-            raise Http404("No such order.")
+        order = self.object_or_404(request, object_id, "No such order.")
         self.apply(request, [order], change, done)
         return HttpResponseRedirect(reverse("admin:orders_order_change", args=[order.pk]))
 

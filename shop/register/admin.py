@@ -7,17 +7,16 @@ have fixed choices and search matches exact values on indexed columns.
 import json
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
 
 from cart import session_cart
+from shop.admin_buttons import ObjectButtonsMixin
 from shop.catalog.models import Product
 from shop.client_ip import is_ip_address
 from shop.orders import checkout
@@ -98,8 +97,9 @@ class EngineFilter(admin.SimpleListFilter):
 
 
 @admin.register(SessionRecord)
-class SessionRecordAdmin(admin.ModelAdmin):
+class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
     """Read-only view of the session register; ending a session is the one operation."""
+    object_buttons = (("end", "end_view"), ("end-user", "end_user_view"))
 
     list_display = (
         "user_label",
@@ -262,23 +262,6 @@ class SessionRecordAdmin(admin.ModelAdmin):
             response.context_data["summary"] = active_summary()
         return response
 
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        name = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path(
-                "<path:object_id>/end/",
-                wrap(require_POST(self.end_view)),
-                name=f"{name}_end",
-            ),
-            path(
-                "<path:object_id>/end-user/",
-                wrap(require_POST(self.end_user_view)),
-                name=f"{name}_end_user",
-            ),
-            *super().get_urls(),
-        ]
-
     def end_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
         record = self.record_to_end(request, object_id)
         return self.ended(request, end_sessions(SessionRecord.objects.filter(pk=record.pk)))
@@ -292,10 +275,7 @@ class SessionRecordAdmin(admin.ModelAdmin):
     def record_to_end(self, request: HttpRequest, object_id: str) -> SessionRecord:
         if not self.has_end_session_permission(request):
             raise PermissionDenied
-        record = self.get_object(request, unquote(object_id))
-        if record is None:
-            raise Http404("No such active session.")
-        return record
+        return self.object_or_404(request, object_id, "No such active session.")
 
     def ended(self, request: HttpRequest, count: int) -> HttpResponseRedirect:
         self.report_ended(request, count)
