@@ -32,6 +32,7 @@ class OrderLineInline(admin.TabularInline):
 @admin.register(Order)
 class OrderAdmin(ObjectButtonsMixin, admin.ModelAdmin):
     """Orders are records of what was bought: staff read them, ship them or cancel them."""
+
     object_buttons = (("ship", "ship_view"), ("cancel", "cancel_view"))
 
     list_display = ("number", "created_at", "customer", "email", "status", "total", "delivery_by")

@@ -99,6 +99,7 @@ class EngineFilter(admin.SimpleListFilter):
 @admin.register(SessionRecord)
 class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
     """Read-only view of the session register; ending a session is the one operation."""
+
     object_buttons = (("end", "end_view"), ("end-user", "end_user_view"))
 
     list_display = (
