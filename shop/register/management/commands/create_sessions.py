@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_redis.cache import RedisCache
+from tqdm import tqdm
 
 from cart import session_cart
 from shop.catalog.models import Product
@@ -244,29 +245,6 @@ def parse_count(name: str, value, minimum: int) -> int:
     return number
 
 
-class Progress:
-    """`[#####.....] 500,000/1,000,000 sessions  42,000/s`, rewritten in place."""
-
-    WIDTH = 30
-
-    def __init__(self, stdout, total: int, enabled: bool):
-        self.stdout, self.total, self.enabled = stdout, total, enabled
-        self.started = time.monotonic()
-
-    def show(self, done: int) -> None:
-        if not self.enabled:
-            return
-        filled = self.WIDTH * done // self.total
-        rate = done / max(time.monotonic() - self.started, 1e-9)
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stdout.write(f"\r[{bar}] {done:,}/{self.total:,} sessions  {rate:,.0f}/s", ending="")
-        self.stdout.flush()
-
-    def finish(self) -> None:
-        if self.enabled:
-            self.stdout.write("")
-
-
 class Command(BaseCommand):
     help = (
         "Creates N synthetic active sessions (store data plus register rows) for load tests; "
@@ -311,14 +289,15 @@ class Command(BaseCommand):
         started = time.monotonic()
         factory = Factory(engine, rng, synthetic_users(users, batch), products())
         store = store_for(engine)
-        progress = Progress(self.stdout, count, options["verbosity"] >= 1)
-        done = 0
-        while done < count:
-            size = min(batch, count - done)
-            write_batch(store, [factory.build() for _ in range(size)])
-            done += size
-            progress.show(done)
-        progress.finish()
+        quiet = options["verbosity"] < 1
+        # tqdm writes "\r" itself; Django's OutputWrapper would end each write with a newline.
+        with tqdm(total=count, unit=" sessions", file=self.stdout._out, disable=quiet) as bar:
+            done = 0
+            while done < count:
+                size = min(batch, count - done)
+                write_batch(store, [factory.build() for _ in range(size)])
+                done += size
+                bar.update(size)
         if options["verbosity"] >= 1:
             elapsed = time.monotonic() - started
             self.stdout.write(
