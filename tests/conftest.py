@@ -67,20 +67,6 @@ def csrf_client(session_backend) -> Client:
 @pytest.fixture
 def make_product(db):
     """Build an active product; keyword arguments override the defaults."""
-    from shop.catalog.models import Category, Product
+    from tests.factories import ProductFactory
 
-    counter = iter(range(1, 10_000))
-
-    def make(**fields) -> Product:
-        n = next(counter)
-        category, _ = Category.objects.get_or_create(slug="pantry", defaults={"name": "Pantry"})
-        defaults = {
-            "category": category,
-            "name": f"Product {n}",
-            "slug": f"product-{n}",
-            "price": "6.25",
-            "stock": 20,
-        }
-        return Product.objects.create(**{**defaults, **fields})
-
-    return make
+    return ProductFactory

@@ -6,15 +6,10 @@ from html.parser import HTMLParser
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 
-PASSWORD = "plum-jam-tart-41"
+from tests.factories import PASSWORD, make_user  # noqa: F401  (the account tests' users)
+
 NEW_PASSWORD = "quince-paste-92"
-
-
-def make_user(username: str = "ada", email: str | None = None, password: str = PASSWORD):
-    email = email or f"{username}@example.com"
-    return get_user_model().objects.create_user(username, email, password)
 
 
 def sign_in(client, username: str = "ada", password: str = PASSWORD, **fields):

@@ -1,17 +1,13 @@
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from cart.models import SavedCart
 from tests.cart.helpers import add, cart_of
-
-
-def make_user(username="ada"):
-    return get_user_model().objects.create_user(username, f"{username}@example.com", "s3cret-pass")
+from tests.factories import PASSWORD, make_user
 
 
 def sign_in(client, username="ada"):
     return client.post(
-        "/accounts/login/", {"username": username, "password": "s3cret-pass"}, follow=True
+        "/accounts/login/", {"username": username, "password": PASSWORD}, follow=True
     )
 
 

@@ -1,35 +1,19 @@
-"""Small builders for catalog tests, and a way to plant values in any engine's session."""
-
-from decimal import Decimal
-from itertools import count
+"""The catalog tests' builders (tests/factories.py), and a way to plant values in any
+engine's session."""
 
 from django.conf import settings
 from django.test import Client
 
 from shop.catalog.models import Category, Product
-
-_numbers = count(1)
+from tests.factories import CategoryFactory, ProductFactory
 
 
 def create_category(name: str = "Pantry", slug: str | None = None) -> Category:
-    slug = slug or name.lower().replace(" ", "-")
-    category, _ = Category.objects.get_or_create(slug=slug, defaults={"name": name})
-    return category
+    return CategoryFactory(name=name, **({"slug": slug} if slug else {}))
 
 
 def create_product(**fields) -> Product:
-    n = next(_numbers)
-    defaults = {
-        "name": f"Item {n:03d}",
-        "slug": f"item-{n:03d}",
-        "description": "A good thing for the kitchen.",
-        "price": Decimal("5.00"),
-        "stock": 10,
-    }
-    defaults.update(fields)
-    if "category" not in defaults:
-        defaults["category"] = create_category()
-    return Product.objects.create(**defaults)
+    return ProductFactory(**fields)
 
 
 def put_in_session(client: Client, **values) -> None:

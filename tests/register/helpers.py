@@ -1,12 +1,11 @@
 import pytest
 import redis
 from django.conf import settings
-from django.contrib.auth import get_user_model
 
 from shop.register.models import SessionRecord
 from shop.register.rows import REGISTER_SESSION_KEY
+from tests.factories import PASSWORD, make_user  # noqa: F401  (the register tests' users)
 
-PASSWORD = "plum-jam-tart-41"
 BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0 Safari/537.36"
@@ -30,10 +29,6 @@ def redis_commands(monkeypatch):
 
     monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counting)
     return sent
-
-
-def make_user(username="ada"):
-    return get_user_model().objects.create_user(username, f"{username}@example.com", PASSWORD)
 
 
 def sign_in(client, username="ada"):
