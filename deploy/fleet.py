@@ -21,6 +21,7 @@ import secrets
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -41,6 +42,12 @@ STOP_SECONDS = 25  # gunicorn's graceful_timeout, and a little more
 DEMO_SHOPPERS = 8
 CHANGES_FILE = "restart-settings.json"  # from `restart` to the `up` process it signals
 SETTING = re.compile(r"[A-Z][A-Z0-9_]*=.*", re.DOTALL)
+
+
+class NginxTemplate(string.Template):
+    """deploy/nginx.conf's own variables start with $, so the fleet's placeholders are @{NAME}."""
+
+    delimiter = "@"
 
 
 def free_port() -> int:
@@ -258,9 +265,7 @@ class Fleet:
             "CERTIFICATE_KEY": str(key),
             "ERRORS": str(DEPLOY_DIR / "errors"),
         }
-        config = (DEPLOY_DIR / "nginx.conf").read_text()
-        for name, value in values.items():
-            config = config.replace(f"@{name}@", value)
+        config = NginxTemplate((DEPLOY_DIR / "nginx.conf").read_text()).substitute(values)
         (self.run_dir / "nginx.conf").write_text(config)
 
     def reload_nginx(self) -> None:
