@@ -1,6 +1,6 @@
-"""The README's runbook, under a steady load of signed-in shoppers on two instances behind
-nginx: teach every instance the new engine, switch them to it in turn, then forget the old
-one. Nobody is signed out, no cart line is lost, no request fails."""
+"""The runbook of docs/configuration.md, under a steady load of signed-in shoppers on two
+instances behind nginx: teach every instance the new engine, switch them to it in turn, then
+forget the old one. Nobody is signed out, no cart line is lost, no request fails."""
 
 import pytest
 

@@ -9,7 +9,7 @@ Django's test client in this process: the admin's "Active sessions" list (first 
 filtered, searched) and a user's "your devices" page. The admin list is timed twice, request
 by request in turn: as configured, and with Django's default Paginator and full result count
 (an exact COUNT(*) per page), so the ratio between them comes from the same minutes.
-Only local PostgreSQL/SQLite and Redis are contacted. See tests/perf/README.md.
+Only local PostgreSQL/SQLite and Redis are contacted. See docs/benchmark.md.
 """
 
 import argparse
