@@ -1,6 +1,6 @@
 """The four engines side by side, for the /state/ page: what each keeps and allows (facts
 about the stores), and what each costs (the latest committed benchmark results,
-shop/data/engines.json, written by `python -m tools.perf.bench_engines`)."""
+shop/data/engines.json, written by `python -m bench.engines`)."""
 
 import json
 import logging
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 RESULTS = Path(__file__).resolve().parent / "data" / "engines.json"
 CHART_STATIC = "benchmark/engines.png"  # in static/, beside the shop's other static files
 CHART = Path(settings.BASE_DIR) / "static" / CHART_STATIC
-# The steps of tools/perf/journey.py whose round trips the page shows.
+# The steps of bench/journey.py whose round trips the page shows.
 READ_STEP, WRITE_STEP = "7 cart signed in (read)", "8 quantity (write)"
 
 

@@ -40,7 +40,7 @@ def server(backend: str, twin: str, per_second: list[float], journey_ms: list[fl
 
 RESULTS = {
     "about": {"date": "2026-11-24 10:00 UTC", "machine": "2 CPUs", "software": "Django 5.2"},
-    "settings": {"command": "uv run python -m tools.perf.bench_engines", "rate": 40},
+    "settings": {"command": "uv run python -m bench.engines", "rate": 40},
     "variants": [
         server("redis", "shop", [130, 150], journey_ms=[40, 50]),
         server("redis", "stock", [100, 100], journey_ms=[52, 70]),

@@ -1,12 +1,12 @@
 """What each session engine costs, measured side by side with the stock twin and the peers.
 
-    uv run python -m tools.perf.bench_engines
+    uv run python -m bench.engines
 
 Serves the shop under gunicorn (2 workers, 4 threads each, DEBUG=0) once per engine — all
 four on PostgreSQL, `db` also on SQLite — beside its stock twin (Django's own stores, no
 lock, no register) and, on `db`, django-user-sessions and django-qsessions, all with the
-same settings otherwise (tools/perf/bench_settings.py). Then, in rounds that take the
-servers in turn, locust drives the shopper's journey (tools/perf/locustfile.py): unpaced
+same settings otherwise (bench/settings.py). Then, in rounds that take the
+servers in turn, locust drives the shopper's journey (bench/locustfile.py): unpaced
 for requests per second, and at a fixed arrival rate for latency. Each server also answers
 a counted journey (round trips, cookie bytes) and concurrent cart changes on one session
 (how many are kept); worker memory is read before and after. Writes the Markdown table,
@@ -32,7 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import redis
 
-from tools.perf import REDIS_PREFIX, load, report
+from bench import REDIS_PREFIX, load, report
 from tools.servers import gunicorn_server, manage
 from tools.stock_twin import PEERS
 
@@ -89,7 +89,7 @@ class Variant:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.perf.bench_engines",
+        prog="python -m bench.engines",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -184,7 +184,7 @@ def prepare(database: str, args: argparse.Namespace, folder: Path) -> dict[str, 
     progress(f"{database}: migrating, seeding the catalog and {SHOPPERS} shoppers")
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tools.perf.bench_settings",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only-" + "k" * 50,
         "DATABASE_URL": database_url(database, args, folder),
@@ -362,7 +362,7 @@ def report_problems(found: list[Variant]) -> int:
 
 def settings_of(args: argparse.Namespace) -> dict:
     return {
-        "command": "uv run python -m tools.perf.bench_engines" + (" --smoke" if args.smoke else ""),
+        "command": "uv run python -m bench.engines" + (" --smoke" if args.smoke else ""),
         "rounds": args.rounds, "seconds": args.seconds, "users": args.users,
         "rate": args.rate, "soak": args.soak, "threads": args.threads,
         "journeys": args.journeys,

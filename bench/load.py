@@ -16,8 +16,8 @@ from pathlib import Path
 import psutil
 import requests
 
-from tools.perf import journey
-from tools.perf.round_trips import COUNT_HEADER, TRIPS_HEADER, parse
+from bench import journey
+from bench.round_trips import COUNT_HEADER, TRIPS_HEADER, parse
 from tools.servers import BASE_DIR
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -106,7 +106,7 @@ def read_stats(entries: list[dict]) -> Load:
 def code_cpu(env: dict[str, str], journeys: int) -> dict[str, float]:
     """Median CPU ms per journey step, in one process with Django's test client."""
     finished = subprocess.run(
-        [sys.executable, "-m", "tools.perf.cpu_journey", str(journeys)], cwd=BASE_DIR,
+        [sys.executable, "-m", "bench.cpu_journey", str(journeys)], cwd=BASE_DIR,
         env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     if finished.returncode != 0:

@@ -1,6 +1,6 @@
 """Redis memory per session, for sizing: what a million sessions take on each Redis engine.
 
-    uv run python -m tools.perf.redis_memory --sessions 200000
+    uv run python -m bench.redis_memory --sessions 200000
 
 Starts a redis-server of its own on a free port of 127.0.0.1 (no limit, no persistence), and
 for `redis` and `redis_db` in turn fills it with `manage.py create_sessions` (45% signed in,

@@ -5,10 +5,10 @@ code with the same settings otherwise."""
 import os
 import warnings
 
+from bench import REDIS_PREFIX
 from shop.sessions.config import session_settings
 from shop.settings import *  # noqa: F403
 from shop.settings import INSTALLED_APPS, MIDDLEWARE, REDIS_URL, SESSION_BACKEND
-from tools.perf import REDIS_PREFIX
 from tools.stock_twin import PEERS, twin_sessions
 
 BENCH_TWIN = os.environ.get("BENCH_TWIN", "shop")
@@ -24,7 +24,7 @@ _twin = twin_sessions(BENCH_TWIN, SESSION_BACKEND, MIDDLEWARE)
 if _twin["SESSION_ENGINE"]:
     SESSION_ENGINE = _twin["SESSION_ENGINE"]
 # Counts SQL statements and Redis commands of a request that asks for it (X-Bench-Count).
-MIDDLEWARE = ["tools.perf.round_trips.CountingMiddleware", *_twin["MIDDLEWARE"]]
+MIDDLEWARE = ["bench.round_trips.CountingMiddleware", *_twin["MIDDLEWARE"]]
 # Sign-in is a step of the journey: a fast hasher, so it measures sessions, not PBKDF2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Plain HTTP on 127.0.0.1: cookies without Secure or the __Host- prefix, no HTTPS redirect.

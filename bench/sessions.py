@@ -1,7 +1,7 @@
 """How the session pages hold up with a million active sessions.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
-        uv run python -m tools.perf.bench_sessions --engine redis --sessions 1000000
+        uv run python -m bench.sessions --engine redis --sessions 1000000
 
 Runs in a database of its own (`shop_bench_<engine>`, created when missing) so it never
 touches the development database, seeds it with `manage.py create_sessions` once, then times
@@ -43,7 +43,7 @@ SCAN_COMMANDS = (b"SCAN", b"KEYS")
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.perf.bench_sessions",
+        prog="python -m bench.sessions",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -543,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args)
     except Refused as refusal:
-        print(f"bench_sessions: {refusal}", file=sys.stderr)
+        print(f"bench.sessions: {refusal}", file=sys.stderr)
         return 2
 
 

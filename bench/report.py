@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.perf.journey import READ_STEP, WRITE_STEP
+from bench.journey import READ_STEP, WRITE_STEP
 
 DATABASE_NAMES = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
 TWIN_NAMES = {

@@ -1,4 +1,4 @@
-"""The shopper's journey the engine benchmark drives (tools/perf/bench_engines.py sets the
+"""The shopper's journey the engine benchmark drives (bench/engines.py sets the
 environment): a new visitor browses, adds a line, signs in, changes and removes the line,
 and signs out; and the no-session baseline, a visitor who only browses and keeps no cookie.
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tools.perf import load, report
+from bench import load, report
 from tools.stock_twin import twin_sessions
 
 
@@ -51,7 +51,7 @@ def results() -> dict:
     return {
         "about": {"date": "2026-11-24 10:00 UTC", "machine": "2 CPUs", "software": "Django",
                   "load": "load average 1.0"},
-        "settings": {"command": "uv run python -m tools.perf.bench_engines", "rounds": 2,
+        "settings": {"command": "uv run python -m bench.engines", "rounds": 2,
                      "seconds": 10, "users": 8, "rate": 40, "soak": 20_000, "threads": 8},
         "variants": [
             variant("shop", [120, 150], [10, 12]),

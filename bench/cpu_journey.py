@@ -3,7 +3,7 @@ no locust, no other server competing, so less of the machine's noise reaches it.
 benchmark runs it once per server and round, with that server's settings and database, and
 reads the JSON it prints: {step: [CPU ms of each request]}.
 
-    DJANGO_SETTINGS_MODULE=tools.perf.bench_settings python -m tools.perf.cpu_journey 50
+    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.cpu_journey 50
 """
 
 import json
@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import django
 
-from tools.perf import journey
+from bench import journey
 
 WARM_UP = 5  # journeys before timing: imports, connections, compiled templates
 
@@ -37,7 +37,7 @@ def journeys(count: int, product: tuple[int, str], username: str, password: str)
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tools.perf.bench_settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
     product = tuple(json.loads(os.environ["BENCH_PRODUCTS"])[2])
     username = os.environ["BENCH_CPU_SHOPPER"]

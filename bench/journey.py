@@ -1,5 +1,5 @@
 """The part of the shopper's journey that has a session, step by step: one definition for
-the counted journey (tools/perf/load.py), the in-process one (tools/perf/cpu_journey.py) and
+the counted journey (bench/load.py), the in-process one (bench/cpu_journey.py) and
 the reports. The locustfile walks the same steps with locust's own task structure."""
 
 from typing import NamedTuple

@@ -1,6 +1,6 @@
 """The benchmark's server-side count of round trips agrees with the tests' own count.
 
-Importing tools.perf.round_trips wraps Django's commit and redis-py's send for the whole
+Importing bench.round_trips wraps Django's commit and redis-py's send for the whole
 run; outside a request that sends X-Bench-Count the wrappers count nothing."""
 
 import pytest
@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from bench.round_trips import COUNT_HEADER, TRIPS_HEADER, parse
 from tests.accounts.helpers import make_user, sign_in
 from tests.cart.helpers import add
-from tools.perf.round_trips import COUNT_HEADER, TRIPS_HEADER, parse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REDIS_ON_A_READ = {"cookie": 0, "db": 0, "redis": 1, "redis_db": 1}
@@ -21,7 +21,7 @@ LOCKED_CHANGES = ("db", "redis_db")  # a change runs in one transaction
 @pytest.fixture
 def shopper(session_backend, make_product):
     """A signed-in shopper with a cart line, behind the counting middleware."""
-    middleware = ["tools.perf.round_trips.CountingMiddleware", *settings.MIDDLEWARE]
+    middleware = ["bench.round_trips.CountingMiddleware", *settings.MIDDLEWARE]
     with override_settings(MIDDLEWARE=middleware):
         client = Client()
         make_user("ada")
