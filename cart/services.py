@@ -185,8 +185,10 @@ def merge_saved_cart(*, session: SessionBase, user) -> Notices:
     """At sign-in: add the user's saved cart to this session's cart, never losing a line."""
     saved, _ = SavedCart.objects.get_or_create(user=user)
     saved_entries = session_cart.parse_entries(saved.lines)
-    notices = emptied_elsewhere_notices(session, user)
-    entries = current_entries(session, user)  # not a cart an order elsewhere has emptied
+    if session_cart.is_a_guests(session):  # put together before sign-in: no order took it
+        notices, entries = [], session_cart.read(session)
+    else:  # this user's cart from before: not one an order elsewhere has emptied
+        notices, entries = emptied_elsewhere_notices(session, user), current_entries(session, user)
     added = left_out = 0
     for product_id, line in saved_entries.items():
         mine = entries.get(product_id)

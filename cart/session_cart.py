@@ -65,8 +65,14 @@ def generation(session: SessionBase) -> int:
 
 
 def stamp_generation(session: SessionBase, number: int) -> None:
-    if number and CART_SESSION_KEY in session and generation(session) != number:
+    """Every signed-in cart carries its generation, 0 included: a cart without one was put
+    together by a guest, and comes along at sign-in whatever the user ordered before."""
+    if CART_SESSION_KEY in session and session.get(GENERATION_KEY) != number:
         session[GENERATION_KEY] = number
+
+
+def is_a_guests(session: SessionBase) -> bool:
+    return CART_SESSION_KEY in session and GENERATION_KEY not in session
 
 
 @dataclass(frozen=True)

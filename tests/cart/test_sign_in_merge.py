@@ -20,6 +20,19 @@ def test_a_guest_cart_survives_sign_in(client, make_product):
     assert "_auth_user_id" in client.session
 
 
+def test_a_guest_cart_survives_signing_in_as_someone_who_has_ordered_before(client, make_product):
+    """Their earlier orders emptied their carts of then, never a cart put together since."""
+    from django.contrib.auth import get_user_model
+
+    make_user()
+    get_user_model().objects.filter(username="ada").update(cart_generation=3)
+    tea = make_product()
+    add(client, tea, "2")
+    page = sign_in(client).content.decode()
+    assert cart_of(client) == {tea.id: 2}
+    assert "placed an order from another device" not in page
+
+
 def test_a_signed_in_cart_follows_the_user_to_another_device(client, session_backend, make_product):
     make_user()
     tea, jam = make_product(), make_product()
