@@ -19,6 +19,7 @@ from shop.env import (
     env_rate,
     env_seconds,
     env_str,
+    env_typed,
 )
 from shop.mail_settings import email_settings
 from shop.sessions.config import RATE_LIMITS_CACHE_ALIAS, session_settings
@@ -85,10 +86,14 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+if not DATABASE_URL:  # set but empty: never a database nobody named
+    raise ImproperlyConfigured(
+        "DATABASE_URL is empty: give it (postgres://user@host:5432/name) or unset it for "
+        "the SQLite file in the project."
     )
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when a transaction starts, so locked cart changes queue up.
@@ -228,7 +233,7 @@ AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the session register already
 # --- Password reset: mail (EMAIL_URL) and its rate limit (django-ratelimit) ------------------
 # At most PASSWORD_RESET_RATE requests per client address and per email address, counted in
 # the database every instance shares (the rate_limits cache, made in shop/sessions/config.py).
-mail = email_settings(env_str("EMAIL_URL", "console:"))
+mail = email_settings(env_typed("EMAIL_URL", "console:"))
 EMAIL_BACKEND = mail["EMAIL_BACKEND"]
 EMAIL_FILE_PATH = mail["EMAIL_FILE_PATH"]
 EMAIL_HOST = mail["EMAIL_HOST"]
@@ -238,7 +243,7 @@ EMAIL_HOST_PASSWORD = mail["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = mail["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = mail["EMAIL_USE_SSL"]
 EMAIL_TIMEOUT = mail["EMAIL_TIMEOUT"]
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Larder & Loom <shop@localhost>")
+DEFAULT_FROM_EMAIL = env_typed("DJANGO_DEFAULT_FROM_EMAIL", "Larder & Loom <shop@localhost>")
 INSTALLED_APPS += ["django_ratelimit"]
 PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "5/h")
 # Orders placed per client address: pay on delivery costs a fraudster nothing, and each

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from shop.env import env_flag, env_list, env_networks, env_seconds
+from tests.settings_page import settings_with
 
 
 @pytest.mark.parametrize("value, expected", [("", True), ("1", True), ("0", False)])
@@ -31,8 +32,10 @@ def test_zero_seconds_are_allowed_where_zero_means_off(monkeypatch):
     assert env_seconds("DJANGO_HSTS_SECONDS", 31_536_000, minimum=0) == 0
 
 
-def test_an_empty_list_means_the_default_and_blanks_are_dropped(monkeypatch):
+def test_a_list_set_empty_is_empty_and_blanks_are_dropped(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "")
+    assert env_list("DJANGO_ALLOWED_HOSTS", "localhost") == []
+    monkeypatch.delenv("DJANGO_ALLOWED_HOSTS")
     assert env_list("DJANGO_ALLOWED_HOSTS", "localhost") == ["localhost"]
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", " shop.example , ,127.0.0.1")
     assert env_list("DJANGO_ALLOWED_HOSTS", "localhost") == ["shop.example", "127.0.0.1"]
@@ -44,3 +47,17 @@ def test_networks_are_checked_one_by_one(monkeypatch):
     monkeypatch.setenv("DJANGO_TRUSTED_PROXIES", "10.0.0.0/8,proxy.example")
     with pytest.raises(ImproperlyConfigured, match="'proxy.example'"):
         env_networks("DJANGO_TRUSTED_PROXIES", "")
+
+
+@pytest.mark.parametrize(
+    "environ, named",
+    [
+        ({"SESSION_BACKEND": ""}, "SESSION_BACKEND=''"),
+        ({"SESSION_BACKEND": "redis", "REDIS_URL": ""}, "REDIS_URL is empty"),
+        ({"DATABASE_URL": ""}, "DATABASE_URL is empty"),
+    ],
+)
+def test_a_place_set_empty_stops_start_up_instead_of_meaning_the_local_default(environ, named):
+    """A templated variable left blank on one instance must not split the fleet's state."""
+    with pytest.raises(ImproperlyConfigured, match=named):
+        settings_with(**environ)

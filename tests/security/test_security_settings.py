@@ -1,13 +1,9 @@
 """The security settings, as shop/settings.py derives them from the environment."""
 
-import os
-import runpy
-from unittest import mock
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from tools.servers import BASE_DIR
+from tests.settings_page import settings_with
 
 PRODUCTION_COOKIES = {
     "SESSION_COOKIE_NAME": "__Host-sessionid",
@@ -22,13 +18,6 @@ PRODUCTION_COOKIES = {
     "SESSION_COOKIE_DOMAIN": None,
     "CSRF_COOKIE_DOMAIN": None,
 }
-
-
-def settings_with(**environ: str) -> dict:
-    """shop/settings.py read afresh under this environment, as a process starting reads it."""
-    plain = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SESSION_"))}
-    with mock.patch.dict(os.environ, {**plain, **environ}, clear=True):
-        return runpy.run_path(str(BASE_DIR / "shop" / "settings.py"))
 
 
 def production(**environ: str) -> dict:
