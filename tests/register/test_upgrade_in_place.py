@@ -73,6 +73,14 @@ print(json.dumps({"status": answer.status_code, "user": getattr(user, "username"
                   "devices": len(answer.context["rows"]) if user else 0}))
 """
 )
+# An instance of the new code that started before migrate ran, and named the register's type.
+NEW_CODE_BEFORE_MIGRATE = (
+    SETUP
+    + """
+from django.contrib.contenttypes.models import ContentType
+ContentType.objects.get_or_create(app_label="register", model="sessionrecord")
+"""
+)
 STAFF_PERMISSION = (
     SETUP
     + """
@@ -164,6 +172,7 @@ def test_an_upgrade_signs_no_one_out_and_loses_no_register_row(
     }
     rows_before = run(REGISTER_ROWS, release_before_the_move, env)
     assert len(rows_before) == len(engines())
+    run(NEW_CODE_BEFORE_MIGRATE, BASE_DIR, env)
 
     migrate(BASE_DIR, env)
 

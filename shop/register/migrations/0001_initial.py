@@ -7,18 +7,24 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def rename_content_type(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="accounts", model="sessionrecord").update(
-        app_label="register"
+def move_content_type(apps, schema_editor, old: str, new: str) -> None:
+    """The old content type, with the permissions granted on it, takes the new name; one the
+    new code made meanwhile (an instance started before migrate) holds no grant and goes."""
+    types = apps.get_model("contenttypes", "ContentType").objects.using(
+        schema_editor.connection.alias
     )
+    old_type = types.filter(app_label=old, model="sessionrecord")
+    if old_type.exists():
+        types.filter(app_label=new, model="sessionrecord").delete()
+        old_type.update(app_label=new)
+
+
+def rename_content_type(apps, schema_editor):
+    move_content_type(apps, schema_editor, "accounts", "register")
 
 
 def rename_content_type_back(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="register", model="sessionrecord").update(
-        app_label="accounts"
-    )
+    move_content_type(apps, schema_editor, "register", "accounts")
 
 
 class Migration(migrations.Migration):
