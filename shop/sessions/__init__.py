@@ -7,7 +7,8 @@
 - `base.py`: what the shop asks of every store beyond Django's (what it can do, key digests,
   the per-session lock and the merge of concurrent changes); `outage.py`: a Redis outage.
 - `middleware.py`: Django's session middleware, one change at a time per session.
-- `lifetime.py`: how long a signed-in session lasts; `admission.py`: new sessions per address.
+- `lifetime.py`: how long a signed-in session lasts; `admission.py`: new sessions per address;
+  `room.py`: the bytes later steps need kept free in a cookie session, and writing if they are.
 - `redis_cluster.py`: Redis Cluster under django-redis.
 
 Who owns a session as a thing people see and end is the register (`shop/register/`).
