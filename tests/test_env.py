@@ -61,3 +61,10 @@ def test_a_place_set_empty_stops_start_up_instead_of_meaning_the_local_default(e
     """A templated variable left blank on one instance must not split the fleet's state."""
     with pytest.raises(ImproperlyConfigured, match=named):
         settings_with(**environ)
+
+
+def test_a_cluster_needs_no_redis_url():
+    """REDIS_CLUSTER_NODES replaces REDIS_URL, which may then be empty."""
+    nodes = "10.0.1.1:7000,10.0.1.2:7000"
+    settings = settings_with(SESSION_BACKEND="redis", REDIS_URL="", REDIS_CLUSTER_NODES=nodes)
+    assert settings["CACHES"]["sessions"]["OPTIONS"]["CLUSTER_NODES"][0] == ("10.0.1.1", 7000)

@@ -131,7 +131,7 @@ def session_settings(
     }
     uses_redis = bool({backend, migrate_from} & set(REDIS_BACKENDS))
     if uses_redis:
-        if not redis_url:  # set but empty: never a Redis nobody named
+        if not redis_url and not cluster_nodes:  # set empty: never a Redis nobody named
             raise ImproperlyConfigured(
                 f"REDIS_URL is empty, and the {backend!r} engine keeps sessions in Redis; "
                 "give it (redis://host:6379/0) or unset it for redis://127.0.0.1:6379/0."
