@@ -124,6 +124,9 @@ SESSION_MIGRATE_FROM = sessions["SESSION_MIGRATE_FROM"]
 SESSION_ENGINE = sessions["SESSION_ENGINE"]
 SESSION_CACHE_ALIAS = sessions["SESSION_CACHE_ALIAS"]
 CACHES = sessions["CACHES"]
+# The `file` engine's folder on this instance's disk (made on first use, mode 0700); the
+# `memory` engine leaves its sessions there at a graceful stop, for a move to another engine.
+SESSION_FILE_PATH = Path(env_str("SESSION_FILE_PATH") or BASE_DIR / "var" / "sessions")
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 # How long signed-in sessions last (shop/sessions/lifetime.py); guests keep SESSION_COOKIE_AGE.
 SESSION_IDLE_SECONDS = env_seconds("SESSION_IDLE_SECONDS", 7200)

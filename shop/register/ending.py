@@ -5,8 +5,9 @@ change or reset, or when its lifetime runs out. Every copy of its cookie is then
 its next request. Server-side stores lose the session's data; a signed cookie cannot be
 recalled, so its user's row remembers it as ended (`User.ended_sessions`) until it could not
 be used anyway. The auth middleware loads that row for every signed-in request, so the check
-costs nothing. A cookie-engine guest has no user row: each process polls the register for
-ended ones (EndedCookieGuests).
+costs nothing. A guest has no user row, and where the process that ends its session cannot
+reach the data (a signed cookie; another process's memory, another instance's disk) each
+process polls the register for ended ones (EndedCookieGuests).
 """
 
 import time
@@ -151,30 +152,31 @@ def end_all_sessions(user) -> int:
 
 
 def ended_as_guest(request) -> bool:
-    """Whether this cookie-engine guest session was ended by staff (checked too while
-    sessions move from the cookie engine). Only a signed cookie needs this: server-side
-    engines lose the session's data when it is ended."""
+    """Whether this guest session was ended elsewhere, where the process that ended it
+    could not reach its data: a signed cookie, or a session in another process's memory or
+    on another instance's disk (checked too while sessions move from those engines)."""
     session = request.session
-    if not session.guests_may_be_cookies or AUTH_SESSION_KEY in session:
+    if not session.ended_guests_polled or AUTH_SESSION_KEY in session:
         return False
     public_id = current_public_id(session)
     return bool(public_id) and public_id in ended_cookie_guests
 
 
-def engines_of_cookie_copies() -> list[str]:
-    """The engines whose ended guests may come back as a copy of a signed cookie: the cookie
-    engine, and while sessions move from it, the engine they move to, since a replayed copy
-    would move in afresh with the ended session's public id."""
-    engines = [engine for engine in SESSION_BACKENDS if not store_class(engine).server_side]
+def engines_polled() -> list[str]:
+    """The engines whose ended guests may still be held out of the ender's reach, and while
+    sessions move from one, the engine they move to, since a copy left there would move in
+    afresh with the ended session's public id."""
+    engines = [engine for engine in SESSION_BACKENDS if store_class(engine).ended_guests_polled]
     if settings.SESSION_MIGRATE_FROM in engines:
         engines.append(settings.SESSION_BACKEND)
     return engines
 
 
 class EndedCookieGuests:
-    """Public ids of cookie-engine guest sessions ended lately, as this process knows them.
+    """Public ids of guest sessions ended lately on the engines polled, as this process
+    knows them.
 
-    A guest's signed cookie names no row the request would read anyway, so each process
+    A guest's session names no row the request would read anyway, so each process
     polls for newly ended ones at most every GUEST_POLL_SECONDS, whatever its traffic.
     """
 
@@ -193,7 +195,7 @@ class EndedCookieGuests:
         oldest = now - timedelta(seconds=settings.SESSION_COOKIE_AGE)  # older cookies expired
         since = self.polled_at - CLOCK_SKEW if self.polled_at else oldest
         rows = SessionRecord.objects.filter(
-            engine__in=engines_of_cookie_copies(), user=None, ended_at__gte=since
+            engine__in=engines_polled(), user=None, ended_at__gte=since
         )
         self.ended.update(rows.values_list("public_id", "ended_at"))
         self.ended = {key: at for key, at in self.ended.items() if at >= oldest}

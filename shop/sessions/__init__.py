@@ -3,7 +3,9 @@
 - `config.py`: the one SESSION_BACKEND setting turned into Django's session and cache settings.
 - The stores, one module per engine, each exporting `SessionStore` as Django's
   SESSION_ENGINE contract asks: `signed_cookies.py` (cookie), `db.py` (db), `cache.py`
-  (redis), `cached_db.py` (redis_db); `moving.py` moves sessions in from SESSION_MIGRATE_FROM.
+  (redis), `cached_db.py` (redis_db), `memory.py` (memory: this process's own cache),
+  `file.py` (file: this instance's disk); `moving.py` moves sessions in from
+  SESSION_MIGRATE_FROM.
 - `base.py`: what the shop asks of every store beyond Django's (what it can do, key digests,
   the per-session lock and the merge of concurrent changes); `outage.py`: a Redis outage.
 - `middleware.py`: Django's session middleware, one change at a time per session.

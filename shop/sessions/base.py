@@ -38,8 +38,9 @@ class ShopStoreMixin:
     kept_in_database = False
     # True once the store could not be reached in this request (only `redis` ever sets it).
     unavailable = False
-    # True where a guest's session may be a signed cookie, which only the register can end.
-    guests_may_be_cookies = False
+    # True where a guest's session may be out of reach of the process that ends it (a signed
+    # cookie, or another process's memory or disk): processes poll the register for those.
+    ended_guests_polled = False
 
     @classmethod
     def could_hold(cls, session_key: str) -> bool:
@@ -87,6 +88,12 @@ class ShopStoreMixin:
     def reachable(cls) -> bool:
         """Whether the server can reach where sessions are kept (a cookie needs nothing)."""
         return True
+
+    @classmethod
+    def left_for_successor(cls) -> type:
+        """The store in which a process of another engine finds this engine's sessions
+        (SESSION_MIGRATE_FROM): this one, except where they die with their process."""
+        return cls
 
     @classmethod
     def forget_cached(cls, key_digest: str) -> None:

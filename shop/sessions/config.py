@@ -14,12 +14,18 @@ SESSION_ENGINES = {
     "db": "shop.sessions.db",
     "redis": "shop.sessions.cache",
     "redis_db": "shop.sessions.cached_db",
+    "memory": "shop.sessions.memory",
+    "file": "shop.sessions.file",
 }
 SESSION_BACKENDS = tuple(SESSION_ENGINES)
 # With SESSION_MIGRATE_FROM set, this store moves sessions of that engine in as they arrive.
 MOVING_ENGINE = "shop.sessions.moving"
 REDIS_BACKENDS = ("redis", "redis_db")
 SESSIONS_CACHE_ALIAS = "sessions"
+MEMORY_CACHE_ALIAS = "memory_sessions"  # shop/sessions/memory.py's per-process cache
+# A process keeps at most this many memory sessions; past it Django's locmem cache drops the
+# least recently used tenth: memory is bounded, and a flood of sessions costs real shoppers.
+MEMORY_SESSIONS_KEPT = 100_000
 RATE_LIMITS_CACHE_ALIAS = "rate_limits"  # django-ratelimit's counters (RATELIMIT_USE_CACHE)
 
 
@@ -137,12 +143,22 @@ def session_settings(
                 "give it (redis://host:6379/0) or unset it for redis://127.0.0.1:6379/0."
             )
         caches[SESSIONS_CACHE_ALIAS] = sessions_cache
+    if "memory" in (backend, migrate_from):
+        caches[MEMORY_CACHE_ALIAS] = memory_cache()
     return {
         "SESSION_BACKEND": backend,
         "SESSION_MIGRATE_FROM": migrate_from,
         "SESSION_ENGINE": MOVING_ENGINE if migrate_from else SESSION_ENGINES[backend],
         "SESSION_CACHE_ALIAS": SESSIONS_CACHE_ALIAS if uses_redis else "default",
         "CACHES": caches,
+    }
+
+
+def memory_cache() -> dict[str, Any]:
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "shop-memory-sessions",
+        "OPTIONS": {"MAX_ENTRIES": MEMORY_SESSIONS_KEPT, "CULL_FREQUENCY": 10},
     }
 
 

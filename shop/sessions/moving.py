@@ -30,12 +30,12 @@ def __getattr__(name: str) -> type:
 
 @functools.cache
 def moving_store(new: str, old: str) -> type[SessionBase]:
-    new_store, old_store = store_class(new), store_class(old)
+    new_store, old_store = store_class(new), store_class(old).left_for_successor()
 
     class MovingStore(new_store):
         # The new engine's store, taking in sessions of the old engine as they arrive.
         moving_from = old_store
-        guests_may_be_cookies = new_store.guests_may_be_cookies or old_store.guests_may_be_cookies
+        ended_guests_polled = new_store.ended_guests_polled or old_store.ended_guests_polled
 
         def __init__(self, session_key: str | None = None) -> None:
             super().__init__(session_key)

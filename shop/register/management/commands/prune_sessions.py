@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib.sessions.management.commands import clearsessions
 from django.utils import timezone
 
-from shop.register.ending import engines_of_cookie_copies
+from shop.register.ending import engines_polled
 from shop.register.models import SessionRecord
 
 # Ended rows stay a day so "your devices" and the admin can show what just happened.
@@ -23,7 +23,7 @@ class Command(clearsessions.Command):
         now = timezone.now()
         expired = SessionRecord.objects.filter(expires_at__lte=now)
         ended = SessionRecord.objects.filter(ended_at__lte=now - ENDED_ROWS_KEPT_FOR).exclude(
-            engine__in=engines_of_cookie_copies()
+            engine__in=engines_polled()
         )
         removed = expired.delete()[0] + ended.delete()[0]
         if options["verbosity"] >= 1:
