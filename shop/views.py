@@ -6,11 +6,12 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.views import defaults
 
-from shop import engine_comparison, health
+from shop import engine_choice, engine_comparison, health
+from shop.engine_questions import EngineQuestionsForm
 from shop.http import error_response, get_only, service_unavailable, wants_json
 from shop.register.redaction import redact
 
@@ -23,11 +24,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @get_only
 def state(request: HttpRequest) -> HttpResponse:
-    """Where this visitor's state lives and what it holds; the four engines side by side."""
+    """Where this visitor's state lives and what it holds; which engine to choose, with a
+    recommendation from the answers in the query; the engines side by side."""
     session = request.session
     cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
-    context = {
-        "comparison": engine_comparison.comparison(),
+    context, status = choosing(request.GET)
+    context |= {
         "backend": settings.SESSION_BACKEND,
         "place": session.place,
         "instance": instance(request),
@@ -38,7 +40,23 @@ def state(request: HttpRequest) -> HttpResponse:
         "keys": sorted(session.keys()),
         "data": json.dumps(redact(dict(session.items())), indent=2, sort_keys=True, default=str),
     }
-    return render(request, "state.html", context)
+    return render(request, "state.html", context, status=status)
+
+
+def choosing(query: QueryDict) -> tuple[dict, int]:
+    """The verdicts, the questions and, for valid answers, a recommendation; answers the
+    form refuses come back beside their questions with a 400."""
+    compared = engine_comparison.comparison()
+    questions = EngineQuestionsForm.from_query(query)
+    answered = questions.is_bound and questions.is_valid()
+    context = {
+        "comparison": compared,
+        "ratio_meaning": engine_comparison.RATIO_MEANING,
+        "verdicts": engine_choice.verdicts(compared),
+        "questions": questions,
+        "recommendation": engine_choice.recommend(questions.answers()) if answered else None,
+    }
+    return context, 400 if questions.is_bound and not answered else 200
 
 
 def instance(request: HttpRequest) -> str:

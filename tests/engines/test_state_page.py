@@ -1,5 +1,6 @@
-"""/state/: the visitor's own session, decoded with secrets hidden, and the four engines side
-by side from the committed benchmark results."""
+"""/state/: the visitor's own session, decoded with secrets hidden; which engine to choose,
+with a form that recommends one; and the six engines side by side from the committed
+benchmark results, every figure against stock Django."""
 
 import html
 import json
@@ -7,7 +8,9 @@ import logging
 import re
 
 import pytest
+from django.test import Client
 
+from bench import report
 from shop import engine_comparison
 from tests.accounts.helpers import make_user, sign_in
 from tests.cart.helpers import add
@@ -18,10 +21,9 @@ READ, WRITE = "7 cart signed in (read)", "8 quantity (write)"
 
 @pytest.fixture
 def results_file(tmp_path, monkeypatch):
-    """Point the page at a results file and a chart of the test's own."""
+    """Point the page at a results file of the test's own."""
     path = tmp_path / "engines.json"
     monkeypatch.setattr(engine_comparison, "RESULTS", path)
-    monkeypatch.setattr(engine_comparison, "CHART", tmp_path / "engines.png")
     engine_comparison.comparison.cache_clear()
     yield path
     engine_comparison.comparison.cache_clear()
@@ -30,6 +32,7 @@ def results_file(tmp_path, monkeypatch):
 def server(backend: str, twin: str, per_second: list[float], journey_ms: list[float]) -> dict:
     return {
         "database": "postgres", "backend": backend, "twin": twin, "per_second": per_second,
+        "cpu_ms": [ms / 8 for ms in journey_ms],
         "percentiles": [{"50%": 20.0, "95%": 41.0, "99%": 60.0}] * len(per_second),
         "code_ms": [{READ: ms / 2, WRITE: ms / 2} for ms in journey_ms],
         "kept": [40, 40] if twin == "shop" else [40, 22], "cookie_bytes": 42,
@@ -53,6 +56,12 @@ def decoded_session(page: str) -> dict:
         r'<pre class="session-data" data-testid="session-data">(.*?)</pre>', page, re.S
     )
     return json.loads(html.unescape(data.group(1)))
+
+
+@pytest.fixture
+def shopper_client(db) -> Client:
+    """A client on the test settings' own engine, for what every engine shows alike."""
+    return Client()
 
 
 def row_of(page: str, backend: str) -> str:
@@ -82,30 +91,53 @@ def test_a_visitor_without_a_session_is_told_so(client, results_file):
     assert "You have none yet" in page
     assert 'data-testid="session-data"' not in page
     assert 'data-testid="no-results"' in page  # no results file yet
-    for backend in ("cookie", "db", "redis", "redis_db"):
-        assert "none that a cart reaches" in row_of(page, backend) or backend == "cookie"
+    for backend in ("db", "redis", "redis_db", "memory", "file"):
+        assert "none that a cart reaches" in row_of(page, backend)
+        assert "Not measured yet." in row_of(page, backend)
 
 
-def test_the_engines_are_compared_from_the_latest_results(client, results_file, session_backend):
+def test_the_engines_are_compared_with_stock_from_the_latest_results(
+    client, results_file, session_backend
+):
     results_file.write_text(json.dumps(RESULTS))
     page = client.get("/state/").content.decode()
 
     redis = row_of(page, "redis")
-    assert ">140<" in redis  # median requests a second
-    assert "1.35×" in redis  # stock's CPU per journey over the shop's: median of 1.30 and 1.40
-    assert "41 ms" in redis and "3 database, 1 Redis; 7 database, 1 Redis" in redis
-    assert "100%" in redis
-    assert "none that a cart reaches" in row_of(page, "db") and ">–<" in row_of(page, "db")
+    assert "1.40× (1.30–1.50)" in redis  # the shop's requests a second over stock's, by round
+    assert "1.35× (1.30–1.40)" in redis  # stock's CPU a journey over the shop's, by round
+    assert ">4 / 4<" in redis and ">8 / 8<" in redis  # round trips, shop / stock
+    assert "100% / 55%" in redis  # concurrent changes kept, shop / stock
+    assert ">140<" not in redis  # never the raw requests a second
+    assert "none that a cart reaches" in row_of(page, "db")
+    assert "Not measured yet." in row_of(page, "db")
     assert page.count("(yours)") == 1 and "(yours)" in row_of(page, session_backend)
     assert "2026-11-24 10:00 UTC" in page
-    assert "<img" not in page  # no chart beside these results
 
 
-def test_the_chart_is_shown_when_it_was_drawn(client, results_file, session_backend):
-    results_file.write_text(json.dumps(RESULTS))
-    engine_comparison.CHART.write_bytes(b"\x89PNG")
-    page = client.get("/state/").content.decode()
-    assert '<img src="/static/benchmark/engines.png"' in page
+def test_every_figure_is_explained_in_one_sentence_and_no_chart_of_raw_figures_is_shown(
+    shopper_client,
+):
+    page = html.unescape(shopper_client.get("/state/").content.decode())
+    assert page.count(engine_comparison.RATIO_MEANING) == 2  # under the verdicts and the table
+    assert "<img" not in page  # the benchmark's chart shows raw rates, read as "35% slower"
+    assert "Requests/s" not in page
+
+
+def test_the_figures_are_the_benchmark_reports_ratios(shopper_client):
+    """The page and docs/benchmark.md's table (bench/report.py) agree on every ratio."""
+    results = json.loads(engine_comparison.RESULTS.read_text())
+    page = shopper_client.get("/state/").content.decode()
+    for row in report.headline(results):
+        shown = engine_comparison.comparison().row(row["backend"]).measured
+        if row["database"] != "postgres":
+            continue  # the page shows PostgreSQL's, where there are both
+        for name, ratios in (
+            ("requests", row["journey"]),
+            ("cpu", row["cpu"]),
+            ("journey", row["code"]),
+        ):
+            assert report.ratio_text(ratios).replace("**", "") == str(getattr(shown, name))
+            assert str(getattr(shown, name)) in row_of(page, row["backend"])
 
 
 @pytest.mark.parametrize(
@@ -121,6 +153,7 @@ def test_results_of_the_wrong_shape_leave_the_facts_alone(
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="no-results"' in page and "none that a cart reaches" in row_of(page, "db")
+    assert "Not measured yet." in row_of(page, "cookie")
     assert "cannot be read" in caplog.text
 
 
