@@ -2,6 +2,8 @@
 and for the tests that restart, kill and fail parts of it.
 
     uv run python -m deploy.fleet up         # serve https://127.0.0.1:8443 until Ctrl-C
+    SESSION_BACKEND=memory uv run python -m deploy.fleet up --routing sticky
+                                             # ... each browser kept on one instance
     uv run python -m deploy.fleet restart    # restart the running fleet's instances in turn
     uv run python -m deploy.fleet restart SESSION_BACKEND=redis SESSION_MIGRATE_FROM=db
                                              # ... each one started with these settings
@@ -10,7 +12,17 @@ and for the tests that restart, kill and fail parts of it.
 Production settings (DJANGO_DEBUG=0, __Host- cookies, behind the TLS proxy) on the
 environment's DATABASE_URL, SESSION_BACKEND and Redis; a SQLite file in the run folder when
 DATABASE_URL is not set, and only then the demo catalog and demo shoppers (or with --demo).
-nginx ends TLS with a self-signed certificate made for it.
+nginx ends TLS with a self-signed certificate made for it. Each instance has a folder of its
+own in the run folder, its "disk": SESSION_FILE_PATH (the file engine's sessions, the memory
+engine's hand-over) is instance-N/sessions, for every engine.
+
+Routing (deploy/nginx.conf): round-robin, or sticky, where nginx's own routing cookie is
+hashed onto a ring of the instances, for the engines whose sessions only one instance can
+read (memory, file). Under sticky routing the fleet holds each instance's listening socket
+and hands it to every gunicorn it starts there, so a restart makes the instance's visitors
+wait a few seconds in the socket's queue instead of sending them to an instance that does
+not have their sessions; an instance that is killed closes its socket too (a crash of the
+host), and nginx then moves its visitors, and only them, to the next instance on the ring.
 """
 
 import argparse
@@ -42,6 +54,19 @@ STOP_SECONDS = 25  # gunicorn's graceful_timeout, and a little more
 DEMO_SHOPPERS = 8
 CHANGES_FILE = "restart-settings.json"  # from `restart` to the `up` process it signals
 SETTING = re.compile(r"[A-Z][A-Z0-9_]*=.*", re.DOTALL)
+ROUTINGS = ("round-robin", "sticky")
+ROUTE_COOKIE = "shoproute"  # nginx's routing cookie under sticky routing (deploy/nginx.conf)
+# What goes into nginx.conf's upstream and location for each routing.
+BALANCING = {
+    "round-robin": "        # round-robin: nginx's default, nothing to say",
+    "sticky": "        hash $shop_route consistent;  # the routing cookie, on a ring",
+}
+SET_ROUTE_COOKIE = "            add_header Set-Cookie $shop_route_cookie always;"
+# Engines whose sessions live in one process: one worker per instance (threads stay).
+ONE_PROCESS_ENGINES = ("memory",)
+# Engines whose sessions only the instance that made them can read: they need sticky routing.
+PER_INSTANCE_ENGINES = ("memory", "file")
+LISTEN_BACKLOG = 2048  # gunicorn's own default: what may wait while an instance restarts
 
 
 class NginxTemplate(string.Template):
@@ -150,17 +175,35 @@ def tail(log: Path, lines: int = 40) -> str:
 class Instance:
     number: int
     port: int
+    folder: Path  # its own disk, as a server has: SESSION_FILE_PATH is in it
     process: subprocess.Popen | None = None
     drained: bool = False
+    # Sticky routing: the listening socket, held by the fleet across the instance's restarts.
+    listener: socket.socket | None = None
 
     @property
     def address(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def session_files(self) -> Path:
+        """SESSION_FILE_PATH on this instance: the file engine's sessions, memory's hand-over."""
+        return self.folder / "sessions"
+
+
+def listening_socket(port: int) -> socket.socket:
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(LISTEN_BACKLOG)
+    listener.set_inheritable(True)
+    return listener
+
 
 @dataclass
 class Fleet:
-    """Instances of gunicorn and the nginx in front of them, each stopped by its PID."""
+    """Instances of gunicorn and the nginx in front of them, each stopped by its PID.
+    `workers` per instance, but one on an engine that keeps sessions in a process's memory."""
 
     env: dict[str, str]
     run_dir: Path
@@ -170,6 +213,15 @@ class Fleet:
     http_port: int = field(default_factory=free_port)
     instances: list[Instance] = field(default_factory=list)
     nginx: subprocess.Popen | None = None
+    routing: str = "round-robin"
+
+    def __post_init__(self) -> None:
+        if self.routing not in ROUTINGS:
+            raise ValueError(f"routing {self.routing!r} is not one of {', '.join(ROUTINGS)}")
+
+    @property
+    def sticky(self) -> bool:
+        return self.routing == "sticky"
 
     @property
     def url(self) -> str:
@@ -180,10 +232,41 @@ class Fleet:
         return f"http://127.0.0.1:{self.http_port}"
 
     def start(self) -> None:
-        self.instances = [Instance(n, free_port()) for n in range(self.size)]
+        self.instances = [self.new_instance(n) for n in range(self.size)]
         for instance in self.instances:
             self.start_instance(instance)
         self.start_nginx()
+
+    def new_instance(self, number: int) -> Instance:
+        folder = self.run_dir / f"instance-{number}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return Instance(number, free_port(), folder)
+
+    def add_instance(self) -> Instance:
+        """One more instance, started and then given its share of the traffic (under sticky
+        routing, its arc of the ring: about 1/N of the visitors move to it)."""
+        instance = self.new_instance(len(self.instances))
+        self.start_instance(instance)
+        self.instances.append(instance)
+        self.write_nginx_config()
+        self.reload_nginx()
+        return instance
+
+    def set_routing(self, routing: str) -> None:
+        """Route another way from now on (nginx reloaded; instances untouched)."""
+        if routing not in ROUTINGS:
+            raise ValueError(f"routing {routing!r} is not one of {', '.join(ROUTINGS)}")
+        self.routing = routing
+        self.write_nginx_config()
+        self.reload_nginx()
+
+    def workers_for(self, env: dict[str, str]) -> int:
+        return 1 if env.get("SESSION_BACKEND") in ONE_PROCESS_ENGINES else self.workers
+
+    def instance_env(self, instance: Instance) -> dict[str, str]:
+        """The fleet's environment, with this instance's own disk for the file engine (and
+        memory's hand-over): instances on one machine must not share it."""
+        return {**self.env, "SESSION_FILE_PATH": str(instance.session_files)}
 
     def stop(self) -> None:
         if self.nginx and self.nginx.poll() is None:
@@ -191,19 +274,32 @@ class Fleet:
             wait_or_kill(self.nginx)
         for instance in self.instances:
             self.stop_instance(instance)
+            self.close_listener(instance)
+
+    def close_listener(self, instance: Instance) -> None:
+        if instance.listener is not None:
+            instance.listener.close()
+            instance.listener = None
 
     def start_instance(self, instance: Instance) -> None:
         log = self.run_dir / f"instance-{instance.number}.log"
+        env = self.instance_env(instance)
+        bind, inherited = instance.address, ()
+        if self.sticky or instance.listener is not None:  # once held, held until stopped
+            if instance.listener is None:
+                instance.listener = listening_socket(instance.port)
+            inherited = (instance.listener.fileno(),)
+            bind = f"fd://{inherited[0]}"
         command = [
             sys.executable, "-m", "gunicorn", "shop.wsgi",
             "--config", str(DEPLOY_DIR / "gunicorn.conf.py"),
-            "--bind", instance.address, "--workers", str(self.workers),
+            "--bind", bind, "--workers", str(self.workers_for(env)),
         ]  # fmt: skip
         with log.open("ab") as output:
             # Its own process group, so a crash can be staged by killing master and workers.
             instance.process = subprocess.Popen(
-                command, cwd=BASE_DIR, env=self.env, stdout=output, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+                start_new_session=True, pass_fds=inherited,
             )  # fmt: skip
         wait_for(f"http://{instance.address}/healthz", instance.process, log, healthy=True)
 
@@ -213,13 +309,22 @@ class Fleet:
             wait_or_kill(instance.process)
 
     def kill_instance(self, instance: Instance) -> None:
-        """A crash: master and workers gone at once, requests in flight cut off."""
+        """A crash: master and workers gone at once, requests in flight cut off. Under
+        sticky routing its socket goes too, as with a host that is lost: nginx finds it
+        refusing and moves its visitors to the next instance on the ring."""
         os.killpg(instance.process.pid, signal.SIGKILL)
         instance.process.wait(timeout=STOP_SECONDS)
+        self.close_listener(instance)
 
     def restart_instance(self, instance: Instance) -> None:
-        """Take it out of nginx, let its requests finish, restart it, and send it traffic
-        again once /healthz says it is ready."""
+        """Round-robin: take it out of nginx, let its requests finish, restart it, and send
+        it traffic again once /healthz says it is ready. Sticky: nginx keeps sending it its
+        own visitors, whose sessions (memory, file) no other instance has; they wait in the
+        socket's queue, which the fleet holds, until the new process accepts them."""
+        if self.sticky:
+            self.stop_instance(instance)
+            self.start_instance(instance)
+            return
         self.set_drained(instance, True)
         self.stop_instance(instance)
         self.start_instance(instance)
@@ -256,6 +361,8 @@ class Fleet:
         values = {
             "USER": "user root;" if os.geteuid() == 0 else "",  # workers read the run folder
             "RUN": str(self.run_dir),
+            "BALANCING": BALANCING[self.routing],
+            "ROUTE_COOKIE": SET_ROUTE_COOKIE if self.sticky else "",
             "UPSTREAMS": upstreams,
             "SERVER_NAMES": "127.0.0.1 localhost",  # DJANGO_ALLOWED_HOSTS
             "HTTPS": f"127.0.0.1:{self.https_port}",
@@ -265,8 +372,10 @@ class Fleet:
             "CERTIFICATE_KEY": str(key),
             "ERRORS": str(DEPLOY_DIR / "errors"),
         }
-        config = NginxTemplate((DEPLOY_DIR / "nginx.conf").read_text()).substitute(values)
-        (self.run_dir / "nginx.conf").write_text(config)
+        (self.run_dir / "nginx.conf").write_text(self.nginx_config(values))
+
+    def nginx_config(self, values: dict[str, str]) -> str:
+        return NginxTemplate((DEPLOY_DIR / "nginx.conf").read_text()).substitute(values)
 
     def reload_nginx(self) -> None:
         """Load the new config; wait until the old workers have finished their requests."""
@@ -301,7 +410,15 @@ def up(args: argparse.Namespace) -> None:
         make_demo_shoppers(env, secret(args.run_dir, "demo-password"))
         print(f"Demo shoppers shopper-0 … shopper-{DEMO_SHOPPERS - 1}, password in "
               f"{args.run_dir / 'demo-password'}", flush=True)  # fmt: skip
-    fleet = Fleet(env, args.run_dir, args.instances, https_port=args.port, http_port=args.port + 1)
+    fleet = Fleet(
+        env, args.run_dir, args.instances, https_port=args.port, http_port=args.port + 1,
+        routing=args.routing,
+    )  # fmt: skip
+    backend = env.get("SESSION_BACKEND", "db")
+    if backend in PER_INSTANCE_ENGINES and args.routing == "round-robin" and args.instances > 1:
+        print(f"Note: {backend} sessions live on one instance, and round-robin sends each "
+              "request to any: most requests will find no session. --routing sticky keeps "
+              "each browser on one instance.", flush=True)  # fmt: skip
     restart_requested = []
     signal.signal(signal.SIGHUP, lambda *_: restart_requested.append(True))
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop as on Ctrl-C
@@ -309,7 +426,7 @@ def up(args: argparse.Namespace) -> None:
     (args.run_dir / "fleet.pid").write_text(str(os.getpid()))
     try:
         fleet.start()
-        print(f"{args.instances} instances ({env.get('SESSION_BACKEND', 'db')}) behind nginx: "
+        print(f"{args.instances} instances ({backend}, {args.routing}) behind nginx: "
               f"{fleet.url} (self-signed certificate), health at {fleet.http_url}/healthz. "
               "Ctrl-C stops them.", flush=True)  # fmt: skip
         while True:
@@ -403,6 +520,10 @@ def main() -> None:
     commands = parser.add_subparsers(required=True)
     start = commands.add_parser("up", parents=[common], help="prepare and serve until Ctrl-C")
     start.add_argument("--instances", type=int, default=3)
+    start.add_argument(
+        "--routing", choices=ROUTINGS, default="round-robin",
+        help="sticky: nginx keeps each browser on one instance (for memory and file)",
+    )  # fmt: skip
     start.add_argument("--demo", action="store_true", help="seed demo data into DATABASE_URL too")
     start.set_defaults(run=up)
     again = commands.add_parser("restart", parents=[common], help="restart instances in turn")
