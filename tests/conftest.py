@@ -41,15 +41,27 @@ def not_rate_limited(settings):
 
 
 @pytest.fixture(params=SESSION_BACKENDS)
-def session_backend(request, settings):
-    """Run the test once per session engine: cookie, db, redis and redis_db."""
+def session_backend(request, settings, tmp_path):
+    """Run the test once per session engine: cookie, db, redis, redis_db, memory and file."""
     backend = request.param
     if backend in REDIS_BACKENDS:
         require_redis()
-    with override_settings(**session_settings(backend, REDIS_URL, key_prefix=REDIS_TEST_PREFIX)):
+    stores = session_settings(backend, REDIS_URL, key_prefix=REDIS_TEST_PREFIX)
+    with override_settings(**stores, SESSION_FILE_PATH=tmp_path / "sessions"):
         yield backend
+        forget_memory_sessions()
     if backend in REDIS_BACKENDS:
         delete_test_keys()
+
+
+def forget_memory_sessions() -> None:
+    """The memory engine's cache lives as long as the test process: each test starts empty."""
+    from django.core.cache import caches
+
+    from shop.sessions.config import MEMORY_CACHE_ALIAS
+
+    if MEMORY_CACHE_ALIAS in caches.settings:
+        caches[MEMORY_CACHE_ALIAS].clear()
 
 
 @pytest.fixture

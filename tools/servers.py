@@ -93,9 +93,17 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
 def gunicorn_server(
     env: dict[str, str], log: Path, workers: int = 2, access_log: bool = True
 ) -> Iterator[Server]:
-    """Serve shop.wsgi on a free port of 127.0.0.1; stop it by its PID."""
+    """Serve shop.wsgi on a free port of 127.0.0.1; stop it by its PID. `memory` runs one
+    worker, as it must (more threads instead); `file` keeps its sessions beside the log."""
     url = f"http://127.0.0.1:{free_port()}"
-    env = {"NEW_SESSIONS_PER_MINUTE": "100000", **env}  # every test shopper is 127.0.0.1
+    env = {
+        "NEW_SESSIONS_PER_MINUTE": "100000",  # every test shopper is 127.0.0.1
+        "SESSION_FILE_PATH": str(log.parent / "sessions"),
+        **env,
+    }
+    threads = 4
+    if env.get("SESSION_BACKEND") == "memory":
+        workers, threads = 1, 4 * workers
     command = [
         sys.executable, "-m", "gunicorn", "shop.wsgi",
         "--bind", url.removeprefix("http://"),
@@ -103,7 +111,7 @@ def gunicorn_server(
         # Chromium talks to gunicorn directly, with no nginx to buffer, and may open a socket
         # it sends nothing on for a while: with threads, such a socket holds one thread, not a
         # whole worker, so a page never waits behind it.
-        "--threads", "4",
+        "--threads", str(threads),
         "--timeout", "30",
         "--graceful-timeout", "5",
         *(["--access-logfile", "-"] if access_log else []),

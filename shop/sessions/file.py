@@ -11,7 +11,6 @@ import fcntl
 import os
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -97,7 +96,7 @@ class SessionStore(NewKeysUnlookedMixin, ShopStoreMixin, DjangoSessionStore):
 
     def hold(self) -> None:
         if not self.session_key or not self.could_hold(self.session_key):
-            self._session_key = None
+            self._session_key, self._session_cache = None, {}  # nothing stored to guard
             return
         self._locked_digest = digest(self.session_key)
         self._lock_file = take_lock(self._locked_digest)
@@ -113,36 +112,45 @@ class SessionStore(NewKeysUnlookedMixin, ShopStoreMixin, DjangoSessionStore):
             if self.session_key is None:
                 return self.create()
             key_digest = digest(self.session_key)
-            if self._lock_file is not None and key_digest == self._locked_digest:
-                return self._write(key_digest, must_create)
-            with lock_held(key_digest):
-                self._write(key_digest, must_create)
+            expires_at = time.time() + self.get_expiry_age()
+            if must_create:
+                return self.write_new(key_digest, self._get_session(no_load=True), expires_at)
+            if not self.file_of(key_digest).exists():
+                raise UpdateError  # ended meanwhile: Django's answer
+            # Held by this request unless a caller saves without holding, as Django's does.
+            self.write_stored(key_digest, self._get_session(), expires_at)
         finally:
             self.let_go()
 
-    def _write(self, key_digest: str, must_create: bool) -> None:
-        path = self.file_of(key_digest)
-        if must_create and path.exists():
-            raise CreateError
-        if not must_create and not path.exists():
-            raise UpdateError  # ended meanwhile: Django's answer
-        data = self._get_session(no_load=must_create)
-        self.write_stored(key_digest, data, time.time() + self.get_expiry_age())
+    @classmethod
+    def write_new(cls, key_digest: str, data: dict, expires_at: float) -> None:
+        """Write a new session's file; CreateError if one exists (link() never replaces)."""
+        written = cls.written(data, expires_at)
+        try:
+            os.link(written, cls.file_of(key_digest))
+        except FileExistsError:
+            raise CreateError from None
+        finally:
+            written.unlink()
 
     @classmethod
     def write_stored(cls, key_digest: str, data: dict, expires_at: float) -> None:
-        """Write the whole file anew and rename it into place: a reader never sees half of
-        it. Its modification time is when it expires."""
-        folder = cls.storage_path_made()
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
+        """Replace the whole file by rename: a reader never sees half of it."""
+        os.replace(cls.written(data, expires_at), cls.file_of(key_digest))
+
+    @classmethod
+    def written(cls, data: dict, expires_at: float) -> Path:
+        """A temporary file in the folder holding `data`, its modification time when it
+        expires."""
+        handle, temporary = tempfile.mkstemp(dir=cls.storage_path_made(), prefix=".writing-")
         try:
             with os.fdopen(handle, "w", encoding="ascii") as output:
                 output.write(cls().encode(data))
             os.utime(temporary, (expires_at, expires_at))
-            os.replace(temporary, cls.file_of(key_digest))
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        return Path(temporary)
 
     def exists(self, session_key: str | None) -> bool:
         return (
@@ -162,13 +170,14 @@ class SessionStore(NewKeysUnlookedMixin, ShopStoreMixin, DjangoSessionStore):
 
     @classmethod
     def replace_stored(cls, key_digest: str, data: dict) -> None:
-        with lock_held(key_digest):
-            path = cls.file_of(key_digest)
-            try:
-                expires_at = path.stat().st_mtime
-            except FileNotFoundError:
-                return
-            cls.write_stored(key_digest, data, expires_at)
+        # Unlocked, as on the other engines: the request may itself hold a session sharing
+        # the lock file; one holding this session may write over it, and its user's row
+        # still ends it.
+        try:
+            expires_at = cls.file_of(key_digest).stat().st_mtime
+        except FileNotFoundError:
+            return
+        cls.write_stored(key_digest, data, expires_at)
 
     @classmethod
     def reachable(cls) -> bool:
@@ -206,12 +215,3 @@ def take_lock(key_digest: str):
                     "another request held this session for too long"
                 ) from None
             time.sleep(LOCK_RETRY_SECONDS)
-
-
-@contextmanager
-def lock_held(key_digest: str):
-    lock_file = take_lock(key_digest)
-    try:
-        yield
-    finally:
-        lock_file.close()

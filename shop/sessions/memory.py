@@ -30,6 +30,7 @@ from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 
 from shop.sessions import file as on_disk
+from shop.sessions import lifetime
 from shop.sessions.base import HashedCacheKeysMixin, ShopStoreMixin, digest
 from shop.sessions.config import MEMORY_CACHE_ALIAS
 from shop.sessions.outage import SessionsUnavailable
@@ -83,6 +84,10 @@ class SessionStore(HashedCacheKeysMixin, ShopStoreMixin, DjangoSessionStore):
         finally:
             self.let_go()
 
+    # Django's versions of these go by the raw key: this store keeps digests.
+    def exists(self, session_key: str | None) -> bool:
+        return bool(session_key) and self.cache_key_of(session_key) in self._cache
+
     def delete(self, session_key: str | None = None) -> None:
         if session_key := session_key or self.session_key:
             self._cache.delete(self.cache_key_of(session_key))
@@ -98,10 +103,11 @@ class SessionStore(HashedCacheKeysMixin, ShopStoreMixin, DjangoSessionStore):
 
     @classmethod
     def replace_stored(cls, key_digest: str, data: dict) -> None:
+        # Unlocked, as on the other engines: a request holding the session may write over it,
+        # and its user's row still ends it. Kept only to tell a returning visitor why.
         cache_key = cls.stored_cache_key(key_digest)
-        with lock_of(key_digest):
-            if cache_key in memory_cache():
-                memory_cache().set(cache_key, data, memory_cache().ttl(cache_key))
+        if cache_key in memory_cache():
+            memory_cache().set(cache_key, data, lifetime.ENDED_NOTICE_SECONDS)
 
     @classmethod
     def left_for_successor(cls) -> type:

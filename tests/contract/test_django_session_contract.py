@@ -1,12 +1,13 @@
 """Each of the shop's session stores keeps Django's SessionStore contract: Django's own
 SessionTestsMixin runs against it, under the settings its SESSION_BACKEND gives."""
 
+import tempfile
 import unittest
 
 import pytest
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from shop.sessions import cache, cached_db, db, signed_cookies
+from shop.sessions import cache, cached_db, db, file, memory, signed_cookies
 from shop.sessions.config import REDIS_BACKENDS, session_settings
 from tests.conftest import REDIS_TEST_PREFIX, delete_test_keys
 from tests.contract.django_suite import missing_reason, session_tests_mixin
@@ -45,8 +46,12 @@ class StoreContract(SessionTestsMixin or NotFetched):
 
 
 def settings_of(engine: str) -> override_settings:
-    """The engine's settings as production has them, with this run's Redis key prefix."""
-    return override_settings(**session_settings(engine, REDIS_URL, key_prefix=REDIS_TEST_PREFIX))
+    """The engine's settings as production has them, with this run's Redis key prefix and
+    a folder of this run's own for files."""
+    return override_settings(
+        **session_settings(engine, REDIS_URL, key_prefix=REDIS_TEST_PREFIX),
+        SESSION_FILE_PATH=tempfile.mkdtemp(prefix="shop-contract-sessions-"),
+    )
 
 
 # Django's CookieSessionTests turns these mixin tests off; the reasons are its own.
@@ -119,3 +124,15 @@ class RedisStoreTests(StoreContract, SimpleTestCase):
 class RedisDatabaseStoreTests(StoreContract, TestCase):
     engine = "redis_db"
     backend = cached_db.SessionStore
+
+
+@settings_of("memory")
+class MemoryStoreTests(StoreContract, SimpleTestCase):
+    engine = "memory"
+    backend = memory.SessionStore
+
+
+@settings_of("file")
+class FileStoreTests(StoreContract, SimpleTestCase):
+    engine = "file"
+    backend = file.SessionStore
