@@ -4,8 +4,8 @@ import pytest
 import redis
 from django.test import Client, override_settings
 
-from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS, session_settings
-from tests.services import REDIS_URL, require_redis
+from shop.sessions.config import REDIS_BACKENDS, session_settings
+from tests.services import REDIS_URL, engines_under_test, require_redis
 
 # Each test run keeps its Redis keys under its own prefix, so runs never collide.
 REDIS_TEST_PREFIX = f"test-{os.getpid()}"
@@ -40,7 +40,7 @@ def not_rate_limited(settings):
     settings.SIGNUP_RATE = None
 
 
-@pytest.fixture(params=SESSION_BACKENDS)
+@pytest.fixture(params=engines_under_test())
 def session_backend(request, settings, tmp_path):
     """Run the test once per session engine: cookie, db, redis, redis_db, memory and file."""
     backend = request.param

@@ -112,13 +112,14 @@ class SessionStore(NewKeysUnlookedMixin, ShopStoreMixin, DjangoSessionStore):
             if self.session_key is None:
                 return self.create()
             key_digest = digest(self.session_key)
+            data = self._get_session(no_load=must_create)  # before the expiry, which reads it
             expires_at = time.time() + self.get_expiry_age()
             if must_create:
-                return self.write_new(key_digest, self._get_session(no_load=True), expires_at)
+                return self.write_new(key_digest, data, expires_at)
             if not self.file_of(key_digest).exists():
                 raise UpdateError  # ended meanwhile: Django's answer
             # Held by this request unless a caller saves without holding, as Django's does.
-            self.write_stored(key_digest, self._get_session(), expires_at)
+            self.write_stored(key_digest, data, expires_at)
         finally:
             self.let_go()
 

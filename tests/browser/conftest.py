@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
-from tests.services import CHROMIUM, REDIS_URL, require_chromium, require_redis
+from shop.sessions.config import REDIS_BACKENDS
+from tests.services import CHROMIUM, REDIS_URL, engines_under_test, require_chromium, require_redis
 from tools.servers import BASE_DIR, CREATE_SHOPPER, gunicorn, manage
 
 # The README shows screenshots from one engine, rewritten only when asked so a test run
@@ -90,7 +90,7 @@ def site_env(tmp_path_factory) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="package", params=SESSION_BACKENDS)
+@pytest.fixture(scope="package", params=engines_under_test())
 def site(request, site_env, tmp_path_factory) -> Iterator[Site]:
     """gunicorn with two workers, serving the storefront on one session engine."""
     engine = request.param

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 
-from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS
 from shop.views import DATABASE_UNAVAILABLE
 from tests.database_faults.cluster import Cluster, drop_connections, private_cluster
-from tests.services import REDIS_URL, require_redis
+from tests.services import REDIS_URL, engines_under_test, require_redis
 from tools.servers import gunicorn_server, manage
 from tools.shoppers import Account, Answer, Shopper, make_accounts, product_pages, steady_load
 from tools.waiting import eventually
@@ -81,7 +81,7 @@ def site_env(cluster, tmp_path_factory) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module", params=SESSION_BACKENDS)
+@pytest.fixture(scope="module", params=engines_under_test())
 def site(request, site_env, tmp_path_factory) -> Iterator[Site]:
     """gunicorn (2 workers of 4 threads) on one engine, with accounts of that engine's own:
     a cart follows its user, so no engine starts with another's."""

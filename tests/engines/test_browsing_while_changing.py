@@ -14,9 +14,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS
 from tests.orders.helpers import ADDRESS
-from tests.services import REDIS_URL, require_redis, shop_database
+from tests.services import REDIS_URL, engines_under_test, require_redis, shop_database
 from tools.servers import gunicorn_server, manage
 from tools.shoppers import CART_REFUSAL, Shopper, product_pages
 
@@ -38,7 +38,7 @@ def shop_env(tmp_path_factory) -> Iterator[dict[str, str]]:
         yield env
 
 
-@pytest.fixture(scope="module", params=[b for b in SESSION_BACKENDS if b != "cookie"])
+@pytest.fixture(scope="module", params=[b for b in engines_under_test() if b != "cookie"])
 def site(request, shop_env, tmp_path_factory) -> Iterator[str]:
     if request.param in REDIS_BACKENDS:
         require_redis()

@@ -47,11 +47,24 @@ def test_every_backend_counts_rate_limits_in_the_database(backend):
 def test_an_unknown_backend_names_the_valid_values(bad):
     with pytest.raises(ImproperlyConfigured) as error:
         session_settings(bad, REDIS)
-    assert "cookie, db, redis, redis_db" in str(error.value)
+    assert "cookie, db, redis, redis_db, memory, file" in str(error.value)
 
 
-def test_the_four_backends_are_the_contracts():
-    assert SESSION_BACKENDS == ("cookie", "db", "redis", "redis_db")
+def test_the_six_backends_are_the_contracts():
+    assert SESSION_BACKENDS == ("cookie", "db", "redis", "redis_db", "memory", "file")
+
+
+@pytest.mark.parametrize("backend", ["memory", "file", "cookie", "db"])
+def test_only_memory_sessions_get_a_process_cache_and_none_need_redis(backend):
+    caches = session_settings(backend, REDIS)["CACHES"]
+    assert ("memory_sessions" in caches) == (backend == "memory")
+    assert "sessions" not in caches
+
+
+def test_moving_out_of_memory_keeps_its_cache_beside_redis():
+    caches = session_settings("redis", REDIS, migrate_from="memory")["CACHES"]
+    assert caches["memory_sessions"]["BACKEND"].endswith("LocMemCache")
+    assert caches["sessions"]["BACKEND"] == "django_redis.cache.RedisCache"
 
 
 @pytest.mark.parametrize("old", SESSION_BACKENDS)

@@ -9,12 +9,13 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS, session_settings, store_class
+from shop.sessions.config import REDIS_BACKENDS, session_settings, store_class
 from tests.conftest import REDIS_TEST_PREFIX, delete_test_keys
 from tests.register.helpers import fast_password_hashing, redis_commands  # noqa: F401  fixtures
-from tests.services import REDIS_URL, require_redis
+from tests.services import REDIS_URL, engines_under_test, require_redis
 
-PAIRS = [(old, new) for old in SESSION_BACKENDS for new in SESSION_BACKENDS if old != new]
+ENGINES = engines_under_test()
+PAIRS = [(old, new) for old in ENGINES for new in ENGINES if old != new]
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS
 from tests.orders.helpers import ADDRESS
-from tests.services import REDIS_URL, require_redis, shop_database
+from tests.services import REDIS_URL, engines_under_test, require_redis, shop_database
 from tools.servers import gunicorn_server, manage
 from tools.shoppers import TOKEN, Answer, Shopper
 
@@ -45,7 +45,7 @@ def race_env(tmp_path_factory) -> Iterator[dict[str, str]]:
         yield env | {"DATABASE_URL": url}
 
 
-@pytest.fixture(scope="module", params=SESSION_BACKENDS)
+@pytest.fixture(scope="module", params=engines_under_test())
 def site(request, race_env, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     engine = request.param
     if engine in REDIS_BACKENDS:

@@ -16,9 +16,9 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from shop.sessions.config import REDIS_BACKENDS, SESSION_BACKENDS
+from shop.sessions.config import REDIS_BACKENDS
 from tests.security.helpers import POLICY, directives
-from tests.services import REDIS_URL, require_redis
+from tests.services import REDIS_URL, engines_under_test, require_redis
 from tools.servers import CREATE_SHOPPER, gunicorn, manage
 
 HOST = "shop.example.com"
@@ -137,7 +137,7 @@ def production_env(tmp_path_factory) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module", params=SESSION_BACKENDS)
+@pytest.fixture(scope="module", params=engines_under_test())
 def site(request, production_env, tmp_path_factory) -> Iterator[str]:
     """gunicorn on one session engine, stopped by its PID after that engine's tests."""
     engine = request.param
