@@ -1,8 +1,11 @@
-"""No usable key at rest: a dump of the database and of Redis holds no cookie value that
-would act as anyone. The stores and the register keep only a digest of each session key."""
+"""No usable key at rest: a dump of the database, of Redis, of the sessions' folder on disk
+or of the process's memory holds no cookie value that would act as anyone. The stores and
+the register keep only a digest of each session key."""
 
+import pickle
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 import redis
@@ -54,12 +57,40 @@ def redis_dump() -> bytes:
     return b"\n".join(parts)
 
 
+def disk_dump() -> bytes:
+    """The `file` engine's folder: every file's name and contents."""
+    files = [path for path in Path(settings.SESSION_FILE_PATH).rglob("*") if path.is_file()]
+    return b"\n".join(path.name.encode() + b"\n" + path.read_bytes() for path in files)
+
+
+def memory_dump() -> bytes:
+    """The `memory` engine's process cache, keys and values, as a heap dump would show it."""
+    from django.core.cache import caches
+
+    from shop.sessions.memory import MEMORY_CACHE_ALIAS
+
+    if MEMORY_CACHE_ALIAS not in caches.settings:
+        return b""
+    entries = caches[MEMORY_CACHE_ALIAS]._cache
+    return b"\n".join(key.encode() + b"\n" + pickle.dumps(value) for key, value in entries.items())
+
+
+STORE_DUMPS = {
+    "db": database_dump,
+    "redis_db": database_dump,
+    "redis": redis_dump,
+    "memory": memory_dump,
+    "file": disk_dump,
+}
+
+
 def test_no_dump_holds_a_live_session_key(live_cookies, session_backend):
-    dumps = database_dump() + redis_dump()
+    dumps = database_dump() + redis_dump() + disk_dump() + memory_dump()
     for cookie in live_cookies:
         assert cookie.encode() not in dumps
-    if session_backend != "cookie":  # what the stores do hold: the digests
-        assert all(digest(cookie).encode() in dumps for cookie in live_cookies)
+    if session_backend != "cookie":  # what the engine's own store does hold: the digests
+        store = STORE_DUMPS[session_backend]()
+        assert all(digest(cookie).encode() in store for cookie in live_cookies)
 
 
 def test_the_live_cookies_do_act_as_their_sessions(live_cookies, session_backend):
