@@ -7,7 +7,17 @@ import sys
 
 import pytest
 
-from deploy.fleet import described, own_database, production_env, running_fleet, secret
+from deploy.fleet import (
+    NGINX,
+    ROUTE_COOKIE,
+    Fleet,
+    described,
+    own_database,
+    production_env,
+    running_fleet,
+    secret,
+)
+from tests.deploy.conftest import require_nginx
 
 
 def test_secrets_are_readable_by_their_owner_alone_and_kept(tmp_path):
@@ -54,3 +64,51 @@ def test_a_restart_never_prints_a_secret():
         assert secret_value not in shown
     assert "SESSION_BACKEND=redis" in shown
     assert "DATABASE_URL=postgres://shop:***@db.example:5432/shop" in shown
+
+
+def nginx_config(tmp_path, routing: str) -> str:
+    fleet = Fleet({"SESSION_BACKEND": "memory"}, tmp_path, size=2, routing=routing)
+    fleet.instances = [fleet.new_instance(n) for n in range(fleet.size)]
+    fleet.write_nginx_config()
+    return (tmp_path / "nginx.conf").read_text()
+
+
+def test_round_robin_hashes_nothing_and_sets_no_cookie(tmp_path):
+    config = nginx_config(tmp_path, "round-robin")
+    assert "\n        hash " not in config
+    assert "add_header Set-Cookie" not in config
+
+
+def test_sticky_routing_hashes_a_cookie_of_nginxs_own_never_the_session(tmp_path):
+    config = nginx_config(tmp_path, "sticky")
+    assert "        hash $shop_route consistent;" in config
+    assert "            add_header Set-Cookie $shop_route_cookie always;" in config
+    # Routed by the cookie, or on a first visit by the very value the cookie gets.
+    assert f"$cookie_{ROUTE_COOKIE} $shop_route {{" in config
+    assert "default $request_id;" in config
+    cookie = config.split(f'default "{ROUTE_COOKIE}=$request_id; ')[1].split('"')[0]
+    assert set(cookie.split("; ")) >= {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"}
+    assert "sessionid" not in config
+
+
+@pytest.mark.parametrize("routing", ["round-robin", "sticky"])
+def test_nginx_accepts_both_routings(tmp_path, routing):
+    require_nginx()
+    nginx_config(tmp_path, routing)
+    for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / folder).mkdir()
+    command = [NGINX, "-t", "-q", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
+               "-e", str(tmp_path / "error.log")]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_instance_has_its_own_disk_and_memory_one_worker(tmp_path):
+    fleet = Fleet({"SESSION_BACKEND": "memory"}, tmp_path, workers=2)
+    first, second = fleet.new_instance(0), fleet.new_instance(1)
+    paths = {fleet.instance_env(i)["SESSION_FILE_PATH"] for i in (first, second)}
+    assert paths == {str(tmp_path / f"instance-{n}" / "sessions") for n in (0, 1)}
+    assert fleet.workers_for(fleet.instance_env(first)) == 1
+    assert fleet.workers_for({"SESSION_BACKEND": "redis", "SESSION_MIGRATE_FROM": "memory"}) == 2
+    with pytest.raises(ValueError, match="round-robin, sticky"):
+        Fleet({}, tmp_path, routing="ip-hash")

@@ -22,8 +22,9 @@ from bench.routing import (
     run_event,
     running_fleet,
 )
+from deploy.fleet import ROUTE_COOKIE
 from tests.services import require_redis
-from tools.shoppers import make_accounts
+from tools.shoppers import Shopper, make_accounts
 
 pytestmark = pytest.mark.slow
 INSTANCES = 2
@@ -51,7 +52,7 @@ def event(fleet, pool: Pool, name: str) -> Outcome:
 @pytest.fixture(scope="class")
 def memory_fleet(prepared_env, tmp_path_factory):
     with running_fleet(prepared_env, tmp_path_factory.mktemp("memory"), "memory", INSTANCES) as f:
-        yield f, Pool(f.env, 6 * SHOPPERS, "routing-memory")
+        yield f, Pool(f.env, 7 * SHOPPERS, "routing-memory")
 
 
 @pytest.fixture(scope="class")
@@ -63,6 +64,22 @@ def file_fleet(prepared_env, tmp_path_factory):
 class TestMemory:
     """One instance process holds each session: it needs sticky routing, and loses the
     sessions of any process that stops."""
+
+    def test_the_first_answer_sets_the_routing_cookie_its_request_was_routed_by(self, memory_fleet):
+        fleet, _ = memory_fleet
+        fleet.route("sticky")
+        shopper = Shopper(fleet.url)
+        first = shopper.get("/")
+        cookies = first.headers.get_all("Set-Cookie")
+        [cookie] = [c for c in cookies if c.startswith(f"{ROUTE_COOKIE}=")]
+        assert {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"} <= set(cookie.split("; "))
+        for _ in range(6):
+            answer = shopper.get("/cart/")
+            assert answer.status == 200 and ROUTE_COOKIE not in str(answer.headers)
+        route = shopper.cookies[ROUTE_COOKIE]
+        log = (fleet.run_dir / "nginx-access.log").read_text().splitlines()
+        upstreams = {line.split(" upstream=")[1].split()[0] for line in log if route in line}
+        assert len(upstreams) == 1, "the cookie-less request went elsewhere than its cookie"
 
     def test_round_robin_loses_sessions(self, memory_fleet):
         result = event(*memory_fleet, STEADY)
@@ -84,7 +101,10 @@ class TestMemory:
         assert result.lost == set(result.shoppers)
 
     def test_an_added_instance_loses_exactly_the_sessions_it_takes(self, memory_fleet):
-        result = event(*memory_fleet, ADDED)  # the fleet has one instance more after
+        fleet, pool = memory_fleet
+        # Twice the shoppers: each moves with probability 1/3.
+        result = run_event(fleet, pool.take(2 * SHOPPERS), ADDED)  # one instance more after
+        print(f"\n{result.line()}")
         assert result.lost == result.touched
 
     def test_the_way_out_moves_every_session_to_redis_and_loses_none(self, memory_fleet):
