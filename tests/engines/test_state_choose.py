@@ -6,10 +6,14 @@ from html import unescape
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from shop.engine_choice import MANY_SHOPPERS, verdicts
+from shop.engine_choice import MANY_SHOPPERS, recommend, verdicts
 from shop.engine_comparison import FACTS
+from shop.engine_questions import EngineQuestionsForm
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +160,31 @@ def test_a_repeated_answer_counts_its_last_value(shopper_client):
     assert error_of(section(response), "instances") == "Enter a whole number, such as 3."
 
 
-def test_the_form_only_reads(shopper_client, settings):
+def test_the_form_only_reads(shopper_client):
     assert shopper_client.post("/state/", FLEET).status_code == 405
     assert ask(shopper_client, **FLEET).status_code == 200
-    assert settings.SESSION_COOKIE_NAME not in shopper_client.cookies  # no session started
+    assert django_settings.SESSION_COOKIE_NAME not in shopper_client.cookies  # no session
+
+
+ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
+    ["", "0", "-0", "+3", "1_000", "٣", "1.0", "1e2", "inf", "NaN", "9" * 4400, " 2 "]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(FLEET)), ANY_TEXT))
+def test_any_answers_are_either_taken_or_refused_never_a_crash(answers):
+    form = EngineQuestionsForm({**FLEET, **answers})
+    if form.is_valid():
+        assert recommend(form.answers()).engine in FACTS
+    else:
+        assert set(form.errors) <= set(FLEET)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.dictionaries(st.sampled_from(sorted(FLEET)), ANY_TEXT, min_size=1))
+def test_the_page_answers_any_query_with_200_or_400(shopper_client, answers):
+    response = shopper_client.get("/state/", {**FLEET, **answers})
+    assert response.status_code in (200, 400)
