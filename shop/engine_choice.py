@@ -2,7 +2,8 @@
 costs) and a recommendation from a shop's answers, both from engine_comparison's facts and
 figures. The /state/ page and the README show the same words (tools/readme_verdict.py).
 
-Pure: no request, no settings; the form that asks the questions is engine_questions.py."""
+The recommender is pure (no request, no settings, no files): recommend() takes Answers and
+the facts. The form that asks the questions is engine_questions.py."""
 
 from dataclasses import dataclass, field
 
@@ -10,7 +11,8 @@ from shop.engine_comparison import FACTS, Comparison, Facts, Measured, Survival,
 
 # Ties go to the engine with the fewest services to run, the default first.
 PREFERENCE = ("db", "cookie", "redis_db", "redis", "file", "memory")
-# From the source's decision helper: past these, scale and deploys weigh in.
+# Past these, scale and deploys weigh in: the thresholds of the stateless-or-stateful
+# decision helper this project's design sources use (10,000 users; 10 deploys a month).
 MANY_SHOPPERS = 10_000  # concurrent shoppers
 FREQUENT_DEPLOYS = 10  # a month
 
@@ -70,8 +72,10 @@ def cost(facts: Facts, measured: Measured | None) -> str:
     said = facts.per_request[0].upper() + facts.per_request[1:]
     if facts.reads_from == "browser" and measured:
         said += f" ({measured.cookie_bytes} bytes signed in with a cart line; 4,096 at most)"
-    if measured is None or measured.requests is None or measured.journey is None:
+    if measured is None:
         return f"{said}. Not measured yet."
+    if measured.requests is None or measured.journey is None:
+        return f"{said}. Not measured against stock Django yet."
     return (
         f"{said}. Speed against stock Django: {measured.requests.median:.2f}× under load, "
         f"{measured.journey.median:.2f}× in CPU a journey."

@@ -260,9 +260,10 @@ def variant(results: dict, backend: str, twin: str, database: str | None = None)
     return candidates[0] if candidates else None
 
 
-def ratio(faster: list | None, slower: list | None) -> Ratio | None:
-    """Round by round, `faster` over `slower`, as bench/report.py's ratios()."""
-    pairs = [(a, b) for a, b in zip(faster or [], slower or [], strict=False) if a and b]
+def ratio(over: list | None, under: list | None) -> Ratio | None:
+    """Round by round, each figure of `over` divided by the same round's of `under`, as
+    bench/report.py's ratios(); rounds missing either are left out."""
+    pairs = [(a, b) for a, b in zip(over or [], under or [], strict=False) if a and b]
     if not pairs:
         return None
     values = [a / b for a, b in pairs]
