@@ -183,17 +183,24 @@ SECOND_PROCESS = (
     "(db, redis, redis_db, file)."
 )
 _claim = None  # the open lock file, held for the life of the process
+# A worker replacing another (gunicorn's HUP) waits for it to finish its requests and go.
+CLAIM_WAIT_SECONDS = 25
 
 
 def refuse_second_process() -> None:
     """A pre-forking server starts its workers from one parent: a second worker of the same
-    parent finds the parent's lock file taken."""
+    parent finds the parent's lock file taken, and is refused once the wait is over."""
     global _claim
     name = f"shop-memory-sessions-{os.getppid()}.lock"
     claim = open(Path(tempfile.gettempdir()) / name, "w")  # noqa: SIM115  held until exit
-    try:
-        fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        claim.close()
-        raise ImproperlyConfigured(SECOND_PROCESS) from None
+    deadline = time.monotonic() + CLAIM_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                claim.close()
+                raise ImproperlyConfigured(SECOND_PROCESS) from None
+            time.sleep(0.1)
     _claim = claim
