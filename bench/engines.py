@@ -2,15 +2,18 @@
 
     uv run python -m bench.engines
 
-Serves the shop under gunicorn (2 workers, 4 threads each, DEBUG=0) once per engine — all
-four on PostgreSQL, `db` also on SQLite — beside its stock twin (Django's own stores, no
-lock, no register) and, on `db`, django-user-sessions and django-qsessions, all with the
-same settings otherwise (bench/settings.py). Then, in rounds that take the
-servers in turn, locust drives the shopper's journey (bench/locustfile.py): unpaced
+Serves the shop under gunicorn (2 workers, 4 threads each, DEBUG=0; `memory` one worker
+with 8 threads, as it must run, its stock twin too) once per engine — all six on
+PostgreSQL, `db` also on SQLite — beside its stock twin (Django's own stores, no lock, no
+register) and, on `db`, django-user-sessions and django-qsessions, all with the same
+settings otherwise (bench/settings.py), each with a SESSION_FILE_PATH of its own. Then, in
+rounds that take the servers in turn, locust drives the shopper's journey
+(bench/locustfile.py): unpaced
 for requests per second, and at a fixed arrival rate for latency. Each server also answers
 a counted journey (round trips, cookie bytes) and concurrent cart changes on one session
 (how many are kept); worker memory is read before and after. Writes the Markdown table,
-the JSON the /state/ page reads and the PNG chart to --out. Local services only.
+the JSON the /state/ page reads and the PNG chart to --out (with --merge, in place of the
+same engines' servers in the results already there). Local services only.
 """
 
 import argparse
@@ -29,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psutil
 import psycopg
 import redis
 
@@ -36,7 +40,7 @@ from bench import REDIS_PREFIX, load, report
 from tools.servers import gunicorn_server, manage
 from tools.stock_twin import PEERS
 
-ENGINES = ("cookie", "db", "redis", "redis_db")
+ENGINES = ("cookie", "db", "redis", "redis_db", "memory", "file")
 DATABASES = ("postgres", "sqlite")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 BENCH_DATABASE = "shop_bench_engines"
@@ -73,6 +77,7 @@ class Variant:
     served: int = 0  # requests between the two memory readings
     kept: tuple[int, int] = (0, 0)  # concurrent cart changes: made, kept
     trips: load.JourneyTrips | None = None
+    workers: int = 0  # gunicorn workers serving (memory: one, with more threads)
 
     @property
     def name(self) -> str:
@@ -128,11 +133,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--smoke", action="store_true",
         help="seconds per server, SQLite only, every engine: proves the benchmark still runs",
     )  # fmt: skip
+    parser.add_argument(
+        "--merge", action="store_true",
+        help="keep the other engines' servers in the results already at the destination and "
+        "put this run's in place of the same engines' (no baseline: the earlier one stays); "
+        "the settings must be the same as theirs",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if min(args.rounds, args.seconds, args.users, args.journeys, args.threads) < 1:
         parser.error("--rounds, --seconds, --users, --journeys and --threads must be at least 1")
     if args.threads * 5 + 1 > 99:
         parser.error("--threads: at most 19, so every change fits a cart line's 99")
+    if args.smoke and args.merge:
+        parser.error("--merge: a smoke run's figures belong in a folder of their own")
     if args.smoke:
         args.databases, args.rounds, args.seconds, args.soak = ["sqlite"], 1, 2, 0
         args.rate, args.threads, args.journeys = 10, 4, 3
@@ -144,14 +157,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def variants(args: argparse.Namespace) -> list[Variant]:
     """Every engine on PostgreSQL, the database engine on SQLite (every engine on SQLite in
-    a smoke run): the shop, its stock twin, the peers on db, and the baseline."""
+    a smoke run): the shop, its stock twin, the peers on db, and the baseline (not when
+    merging into earlier results, whose baseline stays). A database none of --engines runs
+    on is left out."""
     found = []
     for database in args.databases:
         engines = ENGINES if database == "postgres" or args.smoke else ("db",)
+        here = []
         for backend in (e for e in engines if e in args.engines):
             twins = ["shop", "stock", *PEERS] if backend == "db" else ["shop", "stock"]
-            found += [Variant(database, backend, twin) for twin in twins]
-        found.append(Variant(database, "db", "baseline"))
+            here += [Variant(database, backend, twin) for twin in twins]
+        if here and not args.merge:
+            here.append(Variant(database, "db", "baseline"))
+        found += here
     return found
 
 
@@ -209,20 +227,31 @@ def prepare(database: str, args: argparse.Namespace, folder: Path) -> dict[str, 
 
 
 def start(variant: Variant, env: dict[str, str], folder: Path, servers: ExitStack) -> None:
+    """Serve one variant; gunicorn_server runs `memory` (shop and stock alike) as one worker
+    with more threads. Each server keeps its `file` sessions (and a `memory` process its
+    hand-over) in a folder of its own, which Django's file store wants to exist."""
     twin = "shop" if variant.twin == "baseline" else variant.twin
-    server_env = {**env, "SESSION_BACKEND": variant.backend, "BENCH_TWIN": twin}
+    sessions = folder / f"{variant.name.replace(' ', '-')}-sessions"
+    sessions.mkdir(mode=0o700)
+    server_env = {
+        **env, "SESSION_BACKEND": variant.backend, "BENCH_TWIN": twin,
+        "SESSION_FILE_PATH": str(sessions),
+    }  # fmt: skip
     variant.env = server_env
     log = folder / f"{variant.name.replace(' ', '-')}.log"
     server = servers.enter_context(gunicorn_server(server_env, log, access_log=False))
     variant.url, variant.master_pid = server.url, server.pid
+    variant.workers = len(psutil.Process(server.pid).children())
 
 
 # --- the measurements ----------------------------------------------------------------------
 
 
 def warm_up(variant: Variant, env: dict[str, str], args: argparse.Namespace) -> None:
-    """Load every worker's code and connections, then read its memory."""
-    load.run_locust(variant.url, variant.user_class, env, args.users, 2, 0)
+    """Load every worker's code and connections, then read its memory. A smoke run reads
+    no memory growth (it serves no soak) and skips the warm-up's load."""
+    if not args.smoke:
+        load.run_locust(variant.url, variant.user_class, env, args.users, 2, 0)
     variant.memory.append(load.worker_memory(variant.master_pid))
 
 
@@ -321,6 +350,13 @@ def machine(args: argparse.Namespace) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on the way out
+    places = report.Places.inside(args.out) if args.out else report.Places.published()
+    if args.merge:  # before measuring: refuse a merge that cannot be made
+        try:
+            report.check_mergeable(settings_of(args), json.loads(places.figures.read_text()))
+        except (OSError, ValueError, KeyError) as error:
+            print(f"bench.engines: cannot merge into {places.figures}: {error}", file=sys.stderr)
+            return 2
     found = variants(args)
     about = machine(args)
     clear_redis(args.redis_url)
@@ -329,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         servers.callback(clear_redis, args.redis_url)  # last, once every server has stopped
         folder = Path(tmp)
         env_of = {}
-        for database in args.databases:
+        for database in dict.fromkeys(v.database for v in found):
             (folder / database).mkdir()
             env_of[database] = prepare(database, args, folder / database)
         for variant in found:
@@ -341,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
         "settings": settings_of(args),
         "variants": [summary(v) for v in found],
     }
-    places = report.Places.inside(args.out) if args.out else report.Places.published()
+    if args.merge:
+        results = report.merge(results, json.loads(places.figures.read_text()))
     report.write(results, places)
     progress(f"wrote {places.figures}, {places.tables}, {places.chart}")
     return report_problems(found)
@@ -360,9 +397,21 @@ def report_problems(found: list[Variant]) -> int:
     return 1 if problems else 0
 
 
+def command_of(args: argparse.Namespace) -> str:
+    """The command line, as far as it chose what was measured."""
+    command = "uv run python -m bench.engines"
+    if args.smoke:
+        return command + " --smoke"
+    if args.databases != list(DATABASES):
+        command += " --databases " + " ".join(args.databases)
+    if args.engines != list(ENGINES):
+        command += " --engines " + " ".join(args.engines)
+    return command + (" --merge" if args.merge else "")
+
+
 def settings_of(args: argparse.Namespace) -> dict:
     return {
-        "command": "uv run python -m bench.engines" + (" --smoke" if args.smoke else ""),
+        "command": command_of(args),
         "rounds": args.rounds, "seconds": args.seconds, "users": args.users,
         "rate": args.rate, "soak": args.soak, "threads": args.threads,
         "journeys": args.journeys,
@@ -378,7 +427,7 @@ def summary(variant: Variant) -> dict:
         "code_ms": variant.code_ms,
         "failures": variant.failed,
         "percentiles": [run.percentiles for run in variant.paced],
-        "memory": variant.memory, "served": variant.served,
+        "memory": variant.memory, "served": variant.served, "workers": variant.workers,
         "kept": list(variant.kept),
         "trips": asdict(trips)["trips"] if trips else {},
         "cookie_bytes": trips.cookie_bytes if trips else 0,

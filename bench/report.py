@@ -43,6 +43,58 @@ class Places:
         return cls(folder / "engines.json", folder / "engines.md", folder / "engines.png")
 
 
+# What must match for one run's servers to stand beside another's in one set of results.
+MERGED_SETTINGS = ("rounds", "seconds", "users", "rate", "soak", "threads", "journeys")
+
+
+def check_mergeable(settings: dict, earlier: dict) -> None:
+    """ValueError unless a run with `settings` measures as the earlier results did."""
+    differ = [k for k in MERGED_SETTINGS if settings.get(k) != earlier["settings"].get(k)]
+    if differ:
+        raise ValueError(
+            "the earlier results were measured with other settings: "
+            + ", ".join(f"{k} {earlier['settings'].get(k)} (now {settings.get(k)})" for k in differ)
+        )
+
+
+def engine_of(variant: dict) -> tuple[str, str]:
+    return variant["database"], variant["backend"]
+
+
+def merge(results: dict, earlier: dict) -> dict:
+    """This run's servers in place of the same engines' (database and backend) servers in
+    the earlier results, or beside them for engines they lack, before that database's
+    baseline. The rest stays as measured then: the earlier date, settings and baseline,
+    and `merged` says which servers were measured when, with what command. Every ratio
+    still compares servers measured side by side in one run."""
+    check_mergeable(results["settings"], earlier)
+    added = [v for v in results["variants"] if v["twin"] != "baseline"]
+    engines = {engine_of(v) for v in added}
+    variants: list[dict] = []
+    for v in earlier["variants"]:
+        if v["twin"] == "baseline":
+            variants += [n for n in added if n["database"] == v["database"] and n not in variants]
+        if v["twin"] == "baseline" or engine_of(v) not in engines:
+            variants.append(v)
+    variants += [n for n in added if n not in variants]
+    names = {variant_name(v) for v in added}
+    merged = [
+        {**m, "servers": [n for n in m["servers"] if n not in names]}
+        for m in earlier.get("merged", [])
+    ]
+    merged = [m for m in merged if m["servers"]]
+    merged.append({
+        "date": results["about"]["date"], "load": results["about"]["load"],
+        "software": results["about"]["software"], "command": results["settings"]["command"],
+        "servers": [variant_name(v) for v in added],
+    })  # fmt: skip
+    return {**earlier, "variants": variants, "merged": merged}
+
+
+def variant_name(variant: dict) -> str:
+    return f"{variant['database']} {variant['backend']} {variant['twin']}"
+
+
 def write(results: dict, places: Places) -> None:
     for place in (places.figures, places.tables, places.chart):
         place.parent.mkdir(parents=True, exist_ok=True)
@@ -147,12 +199,13 @@ def markdown(results: dict) -> str:
         "",
         f"Measured {about['date']} on {about['machine']}; {about['software']}; {about['load']}.",
         "",
-        f"`{settings['command']}`: every server under gunicorn (2 workers × 4 threads, "
+        f"`{settings['command']}`: every server under gunicorn ({server_shape(results)}, "
         f"`DJANGO_DEBUG=0`), {settings['rounds']} rounds that take the servers in turn, each "
         f"round {settings['seconds']:g} s unpaced ({settings['users']} locust users) and "
         f"{settings['seconds']:g} s at {settings['rate']:g} requests a second for latency. "
         "The journey: home → list → product → add → cart → sign in → cart → change quantity → "
         "remove → sign out, each visit a new visitor.",
+        *merged_text(results),
         "",
         "## The shop against stock Django",
         "",
@@ -179,6 +232,30 @@ def markdown(results: dict) -> str:
         )
     lines += ["", "## Every server", "", *server_table(results), "", *notes(results), ""]
     return "\n".join(lines)
+
+
+def server_shape(results: dict) -> str:
+    """2 workers × 4 threads; the engines whose servers ran one worker (memory must) say so."""
+    single = sorted({v["backend"] for v in results["variants"] if v.get("workers") == 1})
+    if not single:
+        return "2 workers × 4 threads"
+    names = ", ".join(f"`{b}`" for b in single)
+    alike = "the shop and its stock twin alike"
+    return f"2 workers × 4 threads; {names}, {alike}, 1 worker × 8 threads"
+
+
+def merged_text(results: dict) -> list[str]:
+    """Which servers a later run measured, merged into these results (--merge)."""
+    lines = []
+    for m in results.get("merged", []):
+        lines += [
+            "",
+            f"Merged in: {', '.join(m['servers'])}, measured {m['date']} with "
+            f"`{m['command']}` ({m['software']}; {m['load']}). Every ratio still compares "
+            "servers measured side by side in one run; figures across runs are minutes or "
+            "days apart on a shared machine.",
+        ]
+    return lines
 
 
 def server_table(results: dict) -> list[str]:
@@ -280,8 +357,13 @@ def chart(results: dict, path: Path) -> None:
     code.set_xticks(range(len(groups)))
     code.set_xticklabels([f"{b}\n{DATABASE_NAMES[d]}" for b, d in groups])
     about = results["about"]
+    later = "".join(
+        f" ({', '.join(sorted({s.split()[1] for s in m['servers']}))}: {m['date'][:10]})"
+        for m in results.get("merged", [])
+    )
     figure.suptitle(
-        f"What each session engine costs — {about['date']}\n{about['machine']}", fontsize=10
+        f"What each session engine costs — {about['date']}{later}\n{about['machine']}",
+        fontsize=10,
     )
     figure.tight_layout()
     figure.savefig(path, dpi=90)

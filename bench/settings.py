@@ -1,6 +1,7 @@
 """Settings for the engine benchmark: the shop's own, with one twin's session store and
 middleware (BENCH_TWIN: shop, stock, user_sessions, qsessions), so every twin runs the same
-code with the same settings otherwise."""
+code with the same settings otherwise. SESSION_FILE_PATH comes from the environment: the
+benchmark gives every server a folder of its own."""
 
 import os
 import warnings
@@ -21,10 +22,11 @@ if BENCH_TWIN in PEERS:  # both peers name User.session_set: one at a time
     # django-user-sessions' middleware sets request.session without subclassing Django's.
     SILENCED_SYSTEM_CHECKS = ["admin.E410"]
 _twin = twin_sessions(BENCH_TWIN, SESSION_BACKEND, MIDDLEWARE)
-if _twin["SESSION_ENGINE"]:
-    SESSION_ENGINE = _twin["SESSION_ENGINE"]
+_twin_middleware = _twin.pop("MIDDLEWARE")
+if _twin["SESSION_ENGINE"]:  # with any setting the twin's store reads besides
+    globals().update(_twin)
 # Counts SQL statements and Redis commands of a request that asks for it (X-Bench-Count).
-MIDDLEWARE = ["bench.round_trips.CountingMiddleware", *_twin["MIDDLEWARE"]]
+MIDDLEWARE = ["bench.round_trips.CountingMiddleware", *_twin_middleware]
 # Sign-in is a step of the journey: a fast hasher, so it measures sessions, not PBKDF2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Plain HTTP on 127.0.0.1: cookies without Secure or the __Host- prefix, no HTTPS redirect.

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from bench import load, report
+from bench import engines, load, report
+from shop.sessions.config import SESSION_BACKENDS
 from tools.stock_twin import twin_sessions
 
 
@@ -95,3 +96,69 @@ def test_peers_run_on_the_database_engine_only():
     }
     with pytest.raises(ValueError, match="database only"):
         twin_sessions("qsessions", "redis", middleware)
+
+
+def engine_variant(backend: str, twin: str, database: str = "postgres", **figures) -> dict:
+    return {**variant(twin, [100, 100], [10, 10]), "backend": backend, "database": database,
+            **figures}  # fmt: skip
+
+
+def test_a_restricted_run_merges_in_place_of_the_same_engines(results):
+    earlier = {**results, "variants": [
+        engine_variant("db", "shop"), engine_variant("db", "stock"),
+        engine_variant("memory", "shop", per_second=[1, 1]),
+        engine_variant("db", "baseline"), engine_variant("db", "shop", "sqlite"),
+        engine_variant("db", "baseline", "sqlite"),
+    ]}  # fmt: skip
+    later = {
+        "about": {**results["about"], "date": "2026-11-25 09:00 UTC"},
+        "settings": {**results["settings"], "command": "… --engines memory file --merge"},
+        "variants": [
+            engine_variant(b, t, workers=1 if b == "memory" else 2)
+            for b in ("memory", "file") for t in ("shop", "stock")
+        ],
+    }  # fmt: skip
+    merged = report.merge(later, earlier)
+    assert [(v["database"], v["backend"], v["twin"]) for v in merged["variants"]] == [
+        ("postgres", "db", "shop"), ("postgres", "db", "stock"),
+        ("postgres", "memory", "shop"), ("postgres", "memory", "stock"),
+        ("postgres", "file", "shop"), ("postgres", "file", "stock"),
+        ("postgres", "db", "baseline"),
+        ("sqlite", "db", "shop"), ("sqlite", "db", "baseline"),
+    ]  # fmt: skip
+    assert merged["variants"][2]["per_second"] == [100, 100]  # the new run's, not the old
+    assert merged["about"] == earlier["about"] and merged["settings"] == earlier["settings"]
+    [note] = merged["merged"]
+    assert note["date"] == "2026-11-25 09:00 UTC"
+    assert note["servers"][0] == "postgres memory shop" and len(note["servers"]) == 4
+    table = report.markdown(merged)
+    assert "Merged in: postgres memory shop, postgres memory stock" in table
+    assert "`memory`, the shop and its stock twin alike, 1 worker × 8 threads" in table
+    assert "| `file` | PostgreSQL | **1.00×**" in table
+    # Merging again replaces the note of the servers measured again.
+    again = report.merge({**later, "about": {**later["about"], "date": "later"}}, merged)
+    assert [m["date"] for m in again["merged"]] == ["later"]
+
+
+def test_a_merge_with_other_settings_is_refused(results):
+    later = {**results, "settings": {**results["settings"], "rounds": 1}}
+    with pytest.raises(ValueError, match=r"rounds 2 \(now 1\)"):
+        report.merge(later, results)
+
+
+def test_every_engine_is_benchmarked_and_a_restricted_run_serves_only_its_engines():
+    smoke = engines.variants(engines.parse_args(["--smoke"]))
+    assert {v.backend for v in smoke} == set(SESSION_BACKENDS)
+    assert {(v.backend, v.twin) for v in smoke} >= {
+        ("memory", "shop"), ("memory", "stock"), ("file", "shop"), ("file", "stock")
+    }  # fmt: skip
+    full = engines.variants(engines.parse_args([]))
+    assert {v.backend for v in full if v.database == "postgres"} == set(SESSION_BACKENDS)
+    restricted = engines.parse_args(["--engines", "memory", "file", "--merge"])
+    assert [v.name for v in engines.variants(restricted)] == [
+        "postgres memory shop", "postgres memory stock",
+        "postgres file shop", "postgres file stock",
+    ]  # fmt: skip
+    assert engines.command_of(restricted) == (
+        "uv run python -m bench.engines --engines memory file --merge"
+    )

@@ -14,7 +14,7 @@ from tests.accounts.helpers import make_user, sign_in
 from tests.cart.helpers import add
 
 pytestmark = pytest.mark.django_db(transaction=True)
-REDIS_ON_A_READ = {"cookie": 0, "db": 0, "redis": 1, "redis_db": 1}
+REDIS_ON_A_READ = {"cookie": 0, "db": 0, "redis": 1, "redis_db": 1, "memory": 0, "file": 0}
 LOCKED_CHANGES = ("db", "redis_db")  # a change runs in one transaction
 
 

@@ -4,10 +4,14 @@ Django's own stores (tools/stock_twin/), without the per-session lock and the re
 A round trip is a Redis command (a script or a pipeline is one), an SQL statement, and the
 BEGIN and COMMIT around each transaction. The shop locks each change and keeps a register,
 yet needs no more round trips than stock on any engine, and on Redis reads a session in
-one and changes it in two (stock: read, check, write).
+one and changes it in two (stock: read, check, write). `memory` and `file` keep sessions in
+the process or on the disk: no Redis, only the register's SQL.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -19,12 +23,15 @@ from tests.accounts.helpers import make_user, sign_in
 from tests.cart.helpers import add
 from tests.conftest import REDIS_TEST_PREFIX
 from tests.services import REDIS_URL
-from tools.stock_twin import twin_sessions
+from tools.stock_twin import STOCK_ENGINES, twin_sessions
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real BEGIN and COMMIT, as in production
 
 # Redis round trips the shop needs, whatever stock needs: (read, write).
-REDIS_TRIPS = {"cookie": (0, 0), "db": (0, 0), "redis": (1, 2), "redis_db": (1, 1)}
+REDIS_TRIPS = {
+    "cookie": (0, 0), "db": (0, 0), "redis": (1, 2), "redis_db": (1, 1),
+    "memory": (0, 0), "file": (0, 0),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -38,9 +45,27 @@ class Trips:
         return self.sql + 2 * self.transactions + self.redis  # BEGIN and COMMIT each
 
 
-def stock_twin(backend: str) -> override_settings:
+@contextmanager
+def stock_twin(backend: str):
+    """Django's own store for the engine: `file`'s in a folder of its own beside the shop's
+    (Django's store wants it made, and keeps the first path it read on its class)."""
     stores = session_settings(backend, REDIS_URL, key_prefix=REDIS_TEST_PREFIX)
-    return override_settings(**{**stores, **twin_sessions("stock", backend, settings.MIDDLEWARE)})
+    folder = Path(settings.SESSION_FILE_PATH).with_name("stock-sessions")
+    folder.mkdir(parents=True, exist_ok=True)
+    twin = twin_sessions("stock", backend, settings.MIDDLEWARE)
+    store = import_module(STOCK_ENGINES[backend]).SessionStore
+    with override_settings(**{**stores, **twin, "SESSION_FILE_PATH": folder}):
+        forget_storage_path(store)
+        try:
+            yield
+        finally:
+            forget_storage_path(store)
+
+
+def forget_storage_path(store: type) -> None:
+    """Django's file store keeps SESSION_FILE_PATH on its class once read."""
+    if "_storage_path" in vars(store):
+        del store._storage_path
 
 
 def count(request, redis_commands, monkeypatch) -> Trips:
@@ -104,7 +129,7 @@ def test_a_change_runs_in_one_transaction_without_savepoints(
 # What a page that changes its session costs beyond stock, which writes it blind: the
 # database engines read the row again under its lock (one SELECT … FOR UPDATE). Redis's
 # lock-and-read script stands in for stock's check that the entry exists.
-REBASE_READ = {"cookie": 0, "db": 1, "redis": 0, "redis_db": 1}
+REBASE_READ = {"cookie": 0, "db": 1, "redis": 0, "redis_db": 1, "memory": 0, "file": 0}
 REGISTER_ROW = 1  # the cart lost a line, so the register's row is written (stock has none)
 
 
