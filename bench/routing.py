@@ -31,6 +31,7 @@ import platform
 import re
 import shlex
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -212,15 +213,17 @@ def more_adds(load: Load, rounds: float = 2) -> None:
 
 
 def under_load(
-    fleet: Fleet, accounts: list[Account], engine: str, event: str, stage: Callable
-) -> Outcome:
+    fleet: Fleet, accounts: list[Account], engine: str, event: str, stage: Callable,
+    after: float = 2,
+) -> Outcome:  # fmt: skip
+    """Every shopper signed in and adding; the event staged; `after` more adds a shopper."""
     started = time.monotonic()
     touched = None
     with steady_load(fleet.url, accounts) as load:
         load.wait_until_every_shopper_adds()
         more_adds(load, 1)
         touched = stage(load)
-        more_adds(load)
+        more_adds(load, after)
     return outcome(engine, event, load, started, touched)
 
 
@@ -282,13 +285,17 @@ STAGES = {
 }
 
 
-def run_event(fleet: RoutingFleet, accounts: list[Account], event: str) -> Outcome:
+def run_event(
+    fleet: RoutingFleet, accounts: list[Account], event: str, after: float = 2
+) -> Outcome:
     fleet.route({STEADY: STEADY, SESSION_KEY: SESSION_KEY}.get(event, "sticky"))
     engine = fleet.env["SESSION_BACKEND"]
-    return under_load(fleet, accounts, engine, event, STAGES[event](fleet))
+    return under_load(fleet, accounts, engine, event, STAGES[event](fleet), after)
 
 
-def move_out(fleet: Fleet, accounts: list[Account], new: str, forget: bool = True) -> Outcome:
+def move_out(
+    fleet: Fleet, accounts: list[Account], new: str, forget: bool = True, after: float = 2
+) -> Outcome:
     """The way out of a per-instance engine: a rolling restart onto `new`, moving sessions
     as they arrive (memory's were left on each instance's disk at its graceful stop); with
     `forget`, then one that forgets the old engine, and round-robin routing."""
@@ -304,7 +311,7 @@ def move_out(fleet: Fleet, accounts: list[Account], new: str, forget: bool = Tru
         if forget:
             fleet.set_routing("round-robin")
 
-    return under_load(fleet, accounts, old, f"{old} → {new}", stage)
+    return under_load(fleet, accounts, old, f"{old} → {new}", stage, after)
 
 
 def events_for(engine: str, events: tuple[str, ...]) -> list[str]:
@@ -330,12 +337,14 @@ def prepared(run_dir: Path, postgres_url: str = POSTGRES_URL) -> Iterator[dict[s
 
 @contextmanager
 def running_fleet(
-    env: dict[str, str], run_dir: Path, engine: str, size: int, routing: str = "sticky"
+    env: dict[str, str], run_dir: Path, engine: str, size: int, workers: int = 2
 ) -> Iterator[RoutingFleet]:
-    """A fleet of `size` instances on `engine`, in a folder of its own under run_dir (each
-    instance's disk starts empty), stopped by PID afterwards."""
+    """A sticky fleet of `size` instances on `engine` (`workers` each, one on memory), in a
+    folder of its own under run_dir (each instance's disk starts empty), stopped by PID
+    afterwards."""
     folder = Path(tempfile.mkdtemp(prefix=f"{engine}-", dir=run_dir))
-    fleet = RoutingFleet({**env, "SESSION_BACKEND": engine}, folder, size=size, routing=routing)
+    env = {**env, "SESSION_BACKEND": engine}
+    fleet = RoutingFleet(env, folder, size=size, workers=workers, routing="sticky")
     try:
         fleet.start()
         yield fleet
@@ -416,6 +425,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stop the fleets on the way out
     given = sys.argv[1:] if argv is None else argv
     command = shlex.join(["uv", "run", "python", "-m", "bench.routing", *given])
     began, load_before = datetime.now(UTC), machine()

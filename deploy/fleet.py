@@ -180,6 +180,7 @@ class Instance:
     drained: bool = False
     # Sticky routing: the listening socket, held by the fleet across the instance's restarts.
     listener: socket.socket | None = None
+    backend: str = ""  # the SESSION_BACKEND its process was started with
 
     @property
     def address(self) -> str:
@@ -284,24 +285,33 @@ class Fleet:
     def start_instance(self, instance: Instance) -> None:
         log = self.run_dir / f"instance-{instance.number}.log"
         env = self.instance_env(instance)
-        bind, inherited = instance.address, ()
+        binds, own, health = [instance.address], None, instance.address
         if self.sticky or instance.listener is not None:  # once held, held until stopped
             if instance.listener is None:
                 instance.listener = listening_socket(instance.port)
-            inherited = (instance.listener.fileno(),)
-            bind = f"fd://{inherited[0]}"
+            # The shared socket, and one of this process's own for its /healthz: while its
+            # predecessor still answers on the shared one, only this one tells them apart.
+            own = listening_socket(0)
+            health = f"127.0.0.1:{own.getsockname()[1]}"
+            binds = [f"fd://{instance.listener.fileno()}", f"fd://{own.fileno()}"]
         command = [
             sys.executable, "-m", "gunicorn", "shop.wsgi",
             "--config", str(DEPLOY_DIR / "gunicorn.conf.py"),
-            "--bind", bind, "--workers", str(self.workers_for(env)),
+            *(f"--bind={bind}" for bind in binds), "--workers", str(self.workers_for(env)),
         ]  # fmt: skip
-        with log.open("ab") as output:
-            # Its own process group, so a crash can be staged by killing master and workers.
-            instance.process = subprocess.Popen(
-                command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
-                start_new_session=True, pass_fds=inherited,
-            )  # fmt: skip
-        wait_for(f"http://{instance.address}/healthz", instance.process, log, healthy=True)
+        inherited = () if own is None else (instance.listener.fileno(), own.fileno())
+        try:
+            with log.open("ab") as output:
+                # Its own process group, so a crash can be staged by killing master and workers.
+                instance.process = subprocess.Popen(
+                    command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+                    start_new_session=True, pass_fds=inherited,
+                )  # fmt: skip
+        finally:
+            if own is not None:
+                own.close()  # the process has it now, and it goes with the process
+        instance.backend = env.get("SESSION_BACKEND", "db")
+        wait_for(f"http://{health}/healthz", instance.process, log, healthy=True)
 
     def stop_instance(self, instance: Instance) -> None:
         if instance.process and instance.process.poll() is None:
@@ -319,11 +329,23 @@ class Fleet:
     def restart_instance(self, instance: Instance) -> None:
         """Round-robin: take it out of nginx, let its requests finish, restart it, and send
         it traffic again once /healthz says it is ready. Sticky: nginx keeps sending it its
-        own visitors, whose sessions (memory, file) no other instance has; they wait in the
-        socket's queue, which the fleet holds, until the new process accepts them."""
+        own visitors, whose sessions (memory, file) no other instance has. The successor
+        starts on the socket the fleet holds, beside the old process, which stops once the
+        successor's /healthz answers; on memory the old process stops first (it hands its
+        sessions over as it exits), and requests wait in the socket's queue meanwhile."""
         if self.sticky:
-            self.stop_instance(instance)
+            if instance.backend in ONE_PROCESS_ENGINES:
+                # Its successor can only find the sessions it hands over as it exits.
+                self.stop_instance(instance)
+                self.start_instance(instance)
+                return
+            # Both serve from the socket until the successor is ready; then the old one
+            # finishes its requests in flight and goes. Nobody waits for a start-up.
+            predecessor = instance.process
             self.start_instance(instance)
+            if predecessor and predecessor.poll() is None:
+                predecessor.terminate()
+                wait_or_kill(predecessor)
             return
         self.set_drained(instance, True)
         self.stop_instance(instance)
