@@ -19,10 +19,12 @@ engine's hand-over) is instance-N/sessions, for every engine.
 Routing (deploy/nginx.conf): round-robin, or sticky, where nginx's own routing cookie is
 hashed onto a ring of the instances, for the engines whose sessions only one instance can
 read (memory, file). Under sticky routing the fleet holds each instance's listening socket
-and hands it to every gunicorn it starts there, so a restart makes the instance's visitors
-wait a few seconds in the socket's queue instead of sending them to an instance that does
-not have their sessions; an instance that is killed closes its socket too (a crash of the
-host), and nginx then moves its visitors, and only them, to the next instance on the ring.
+and hands it to every gunicorn it starts there, so a restart never sends the instance's
+visitors to an instance that does not have their sessions: the successor starts beside the
+old process on that socket, or on memory, whose successor reads what the old process hands
+over at its exit, the visitors wait in the socket's queue for it. An instance that is
+killed closes its socket too (a crash of the host), and nginx then moves its visitors, and
+only them, to the next instance on the ring.
 """
 
 import argparse
