@@ -363,7 +363,11 @@ def measure_engine(
     outcomes = []
     with running_fleet(env, run_dir, engine, size) as fleet:
         for n, event in enumerate(chosen):
-            result = run_event(fleet, every[n * shoppers : (n + 1) * shoppers], event)
+            try:
+                result = run_event(fleet, every[n * shoppers : (n + 1) * shoppers], event)
+            except (RuntimeError, AssertionError) as error:  # a start-up too slow, say
+                say(f"{engine:9} {event:24} not measured: {error}")
+                continue
             say(result.line())
             outcomes.append(result)
     return outcomes
@@ -372,10 +376,14 @@ def measure_engine(
 def measure_move(
     env: dict[str, str], run_dir: Path, old: str, new: str, shoppers: int, size: int,
     say: Callable[[str], None] = print,
-) -> Outcome:  # fmt: skip
+) -> Outcome | None:  # fmt: skip
     accounts = make_accounts(env, shoppers, f"routing-{old}-to-{new}".replace("_", "-"))
-    with running_fleet(env, run_dir, old, size) as fleet:
-        result = move_out(fleet, accounts, new)
+    try:
+        with running_fleet(env, run_dir, old, size) as fleet:
+            result = move_out(fleet, accounts, new)
+    except (RuntimeError, AssertionError) as error:
+        say(f"{old} → {new} not measured: {error}")
+        return None
     say(result.line())
     return result
 
@@ -442,9 +450,10 @@ def main(argv: list[str] | None = None) -> None:
             )
         for move in args.moves:
             old, new = move.split(":")
-            moves.append(
-                measure_move(env, Path(folder), old, new, args.shoppers, args.instances, say)
-            )
+            if moved := measure_move(
+                env, Path(folder), old, new, args.shoppers, args.instances, say
+            ):
+                moves.append(moved)
     minutes = (datetime.now(UTC) - began).total_seconds() / 60
     header = (
         f"`{command}` — {args.instances} instances × 2 workers (1 on `memory`) × 4 "

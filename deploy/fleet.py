@@ -51,7 +51,7 @@ BASE_DIR = Path(__file__).resolve().parents[1]
 DEPLOY_DIR = BASE_DIR / "deploy"
 RUN_DIR = BASE_DIR / ".fleet"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-START_SECONDS = 30  # for an instance or nginx to answer
+START_SECONDS = 60  # for an instance or nginx to answer, on a loaded machine too
 STOP_SECONDS = 25  # gunicorn's graceful_timeout, and a little more
 DEMO_SHOPPERS = 8
 CHANGES_FILE = "restart-settings.json"  # from `restart` to the `up` process it signals
@@ -316,9 +316,7 @@ class Fleet:
         wait_for(f"http://{health}/healthz", instance.process, log, healthy=True)
 
     def stop_instance(self, instance: Instance) -> None:
-        if instance.process and instance.process.poll() is None:
-            instance.process.terminate()  # gunicorn finishes requests in flight first
-            wait_or_kill(instance.process)
+        stop_process(instance.process)
 
     def kill_instance(self, instance: Instance) -> None:
         """A crash: master and workers gone at once, requests in flight cut off. Under
@@ -343,11 +341,16 @@ class Fleet:
                 return
             # Both serve from the socket until the successor is ready; then the old one
             # finishes its requests in flight and goes. Nobody waits for a start-up.
-            predecessor = instance.process
-            self.start_instance(instance)
-            if predecessor and predecessor.poll() is None:
-                predecessor.terminate()
-                wait_or_kill(predecessor)
+            predecessor, backend = instance.process, instance.backend
+            try:
+                self.start_instance(instance)
+            except RuntimeError:
+                # Not healthy in time: it goes, and the old process carries on serving.
+                if instance.process is not predecessor:
+                    stop_process(instance.process)
+                instance.process, instance.backend = predecessor, backend
+                raise
+            stop_process(predecessor)
             return
         self.set_drained(instance, True)
         self.stop_instance(instance)
@@ -413,6 +416,12 @@ class Fleet:
             if time.monotonic() > deadline:
                 raise RuntimeError("nginx's old workers did not finish within the time allowed")
             time.sleep(0.05)
+
+
+def stop_process(process: subprocess.Popen | None) -> None:
+    if process and process.poll() is None:
+        process.terminate()  # gunicorn finishes requests in flight first
+        wait_or_kill(process)
 
 
 def wait_or_kill(process: subprocess.Popen) -> None:
