@@ -18,7 +18,7 @@ TWIN_NAMES = {
 }
 
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[1]  # the project: bench/ is at its top
 
 
 @dataclass(frozen=True)
@@ -325,29 +325,28 @@ def chart(results: dict, path: Path) -> None:
     width = 0.8 / max(
         len([v for v in variants if (v["backend"], v["database"]) == g]) for g in groups
     )
+    later_run = {  # server name → the date of the later run that measured it (--merge)
+        name: m["date"][:10] for m in results.get("merged", []) for name in m["servers"]
+    }
     for index, group in enumerate(groups):
         members = [v for v in variants if (v["backend"], v["database"]) == group]
         for offset, v in enumerate(members):
             x = index + (offset - (len(members) - 1) / 2) * width
             middle, low, high = spread(v["per_second"])
-            colour = TWIN_COLOURS[v["twin"]]
+            style = {
+                "color": TWIN_COLOURS[v["twin"]], "edgecolor": "#333", "linewidth": 0.5,
+                "hatch": "//" if variant_name(v) in later_run else None,
+            }  # fmt: skip
             speed.bar(
-                x,
-                middle,
-                width,
-                yerr=[[middle - low], [high - middle]],
-                color=colour,
-                edgecolor="#333",
-                linewidth=0.5,
-                label=TWIN_NAMES[v["twin"]],
-                capsize=2,
-            )
+                x, middle, width, yerr=[[middle - low], [high - middle]],
+                label=TWIN_NAMES[v["twin"]], capsize=2, **style,
+            )  # fmt: skip
             p95 = statistics.median(run["95%"] for run in v["percentiles"])
-            latency.bar(x, p95, width, color=colour, edgecolor="#333", linewidth=0.5)
+            latency.bar(x, p95, width, **style)
             if journeys := [sum(steps.values()) for steps in v.get("code_ms", [])]:
                 middle, low, high = spread(journeys)
-                code.bar(x, middle, width, yerr=[[middle - low], [high - middle]], color=colour,
-                         edgecolor="#333", linewidth=0.5, capsize=2)  # fmt: skip
+                code.bar(x, middle, width, yerr=[[middle - low], [high - middle]], capsize=2,
+                         **style)  # fmt: skip
     handles, labels = speed.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     speed.legend(unique.values(), unique.keys(), fontsize=8, ncols=3, loc="upper right")
@@ -355,14 +354,21 @@ def chart(results: dict, path: Path) -> None:
     latency.set_ylabel(f"p95 ms at {results['settings']['rate']:g} req/s\n(lower is better)")
     code.set_ylabel("CPU ms per journey, in-process\n(lower is better)")
     code.set_xticks(range(len(groups)))
-    code.set_xticklabels([f"{b}\n{DATABASE_NAMES[d]}" for b, d in groups])
+    code.set_xticklabels([
+        f"{b}\n{DATABASE_NAMES[d]}" + "".join(
+            f"\n{later_run[n]}" for n in {f"{d} {b} shop"} if n in later_run
+        )
+        for b, d in groups
+    ])  # fmt: skip
     about = results["about"]
-    later = "".join(
-        f" ({', '.join(sorted({s.split()[1] for s in m['servers']}))}: {m['date'][:10]})"
-        for m in results.get("merged", [])
+    later = (
+        "\nHatched: measured in a later run (its date under the engine), on a machine as busy"
+        "\nas it was then: compare each with its stock twin, not with the others"
+        if later_run
+        else ""
     )
     figure.suptitle(
-        f"What each session engine costs — {about['date']}{later}\n{about['machine']}",
+        f"What each session engine costs — {about['date']}\n{about['machine']}{later}",
         fontsize=10,
     )
     figure.tight_layout()

@@ -162,3 +162,14 @@ def test_every_engine_is_benchmarked_and_a_restricted_run_serves_only_its_engine
     assert engines.command_of(restricted) == (
         "uv run python -m bench.engines --engines memory file --merge"
     )
+
+
+def test_the_published_results_are_the_ones_the_shop_reads():
+    from shop.engine_comparison import RESULTS
+    from tools.servers import BASE_DIR
+
+    places = report.Places.published()
+    assert places.figures == RESULTS
+    assert places.chart == BASE_DIR / "static" / "benchmark" / "engines.png"
+    assert places.tables == BASE_DIR / "docs" / "benchmark" / "engines.md"
+    assert all(place.parent.is_dir() for place in (places.figures, places.chart, places.tables))
