@@ -15,11 +15,17 @@ from shop.register.management.commands.create_sessions import session_key_of
 from shop.register.models import SessionRecord
 from shop.sessions.config import session_settings
 from tests.conftest import REDIS_TEST_PREFIX
-from tests.services import REDIS_URL
+from tests.services import REDIS_URL, engines_under_test
 
 pytestmark = pytest.mark.django_db
 # The engines that keep a session's data on the server (a cookie's lives in the browser).
-server_side = pytest.mark.parametrize("session_backend", ["db", "redis", "redis_db"], indirect=True)
+server_side = pytest.mark.parametrize(
+    "session_backend", ["db", "redis", "redis_db", "file"], indirect=True
+)
+# A command cannot put sessions in the memory of a server process: every other engine.
+seedable = pytest.mark.parametrize(
+    "session_backend", [e for e in engines_under_test() if e != "memory"], indirect=True
+)
 
 
 def create(*args: str) -> str:
@@ -41,6 +47,7 @@ def products(make_product):
     return [make_product(price=price) for price in ("2.50", "6.25", "9.99", "14.00", "31.75")]
 
 
+@seedable
 def test_it_creates_that_many_active_sessions_in_the_store(session_backend, products):
     create("--count", "300", "--users", "20", "--batch", "128", "--seed", "7")
 
@@ -103,6 +110,7 @@ def test_sessions_of_users_left_from_an_earlier_run_stay_signed_in(session_backe
     assert browser.get("/accounts/sessions/").status_code == 200
 
 
+@seedable
 def test_clear_removes_only_synthetic_sessions_and_users(session_backend, products):
     real = User.objects.create_user("ada", "ada@example.com", "plum-jam-tart-41")
     browser = Client()
@@ -125,6 +133,7 @@ def test_clear_removes_only_synthetic_sessions_and_users(session_backend, produc
     assert browser.get("/cart/summary/").json()["count"] == 2  # the real session is intact
 
 
+@seedable
 def test_clear_then_count_replaces_the_synthetic_sessions(session_backend):
     create("--count", "40")
     create("--clear", "--count", "25")
@@ -142,6 +151,7 @@ def test_it_writes_where_a_server_on_the_other_engine_reads(settings):
         assert store(session_key_of(record.public_id)).load()[SESSION_KEY] == str(record.user_id)
 
 
+@seedable
 def test_the_same_seed_makes_the_same_sessions(session_backend):
     def shape() -> list[tuple]:
         fields = ("user__username", "ip_address", "user_agent", "cart_lines", "cart_value")
@@ -153,6 +163,7 @@ def test_the_same_seed_makes_the_same_sessions(session_backend):
     assert shape() == first
 
 
+@seedable
 def test_it_shows_progress_unless_quiet(session_backend):
     output = create("--count", "250", "--batch", "100")
     assert "\r" in output, "the bar is rewritten in place"
@@ -187,3 +198,10 @@ def test_bad_input_is_refused_with_a_clear_message(args, message):
 def test_users_zero_makes_guests_only():
     create("--count", "20", "--users", "0")
     assert not synthetic().filter(user__isnull=False).exists()
+
+
+@pytest.mark.parametrize("session_backend", ["memory"], indirect=True)
+def test_memory_sessions_cannot_be_made_from_a_command(session_backend, products):
+    with pytest.raises(CommandError, match="memory of the process serving them"):
+        create("--count", "5")
+    assert not synthetic().exists()

@@ -43,6 +43,7 @@ from shop.register import rows
 from shop.register.models import SessionRecord
 from shop.sessions.base import HashedCacheKeysMixin, HashedRowsMixin, digest
 from shop.sessions.config import (
+    REDIS_BACKENDS,
     SESSION_BACKENDS,
     SESSION_ENGINES,
     SESSIONS_CACHE_ALIAS,
@@ -100,8 +101,10 @@ class Store:
 
 def store_for(engine: str) -> Store:
     store = store_class(engine)
-    cache = sessions_cache(engine) if issubclass(store, HashedCacheKeysMixin) else None
-    return Store(engine, issubclass(store, HashedRowsMixin), cache)
+    in_redis = engine in REDIS_BACKENDS and issubclass(store, HashedCacheKeysMixin)
+    return Store(
+        engine, issubclass(store, HashedRowsMixin), sessions_cache(engine) if in_redis else None
+    )
 
 
 def sessions_cache(engine: str) -> BaseCache:
@@ -221,6 +224,10 @@ def write_batch(store: Store, sessions: list[Synthetic]) -> None:
         SessionRecord.objects.bulk_create([s.record for s in sessions])
         if store.cache is not None:
             write_to_cache(store, sessions)
+        if store.engine == "file":  # this instance's disk, as the file engine writes it
+            for s in sessions:
+                on_disk = store_class("file")
+                on_disk.write_stored(s.record.key_digest, s.data, s.record.expires_at.timestamp())
 
 
 def write_to_cache(store: Store, sessions: list[Synthetic]) -> None:
@@ -271,6 +278,11 @@ class Command(BaseCommand):
         if engine not in SESSION_BACKENDS:
             valid = ", ".join(SESSION_BACKENDS)
             raise CommandError(f"Unknown engine {engine!r}; use one of {valid}.")
+        if engine == "memory" and options["count"] is not None:
+            raise CommandError(
+                "Sessions on the memory engine live in the memory of the process serving "
+                "them; a command runs in a process of its own and cannot make them there."
+            )
         if options["count"] is None and not options["clear"]:
             raise CommandError("Give --count N (sessions to create), or --clear.")
         batch = parse_count("--batch", options["batch"], 1)
@@ -351,6 +363,8 @@ def clear(batch: int) -> int:
                 store.cache.delete_many(names)
             if digests and store.uses_db:
                 model.objects.filter(session_key__in=digests).delete()
+            for key in digests if engine == "file" else ():
+                store_class(engine).delete_stored(key)
         removed += SessionRecord.objects.filter(pk__in=[pk for pk, _, _ in chunk]).delete()[0]
     users = get_user_model().objects.filter(username__startswith=SYNTHETIC).order_by("pk")
     while pks := list(users.values_list("pk", flat=True)[:batch]):
