@@ -64,6 +64,9 @@ BALANCING = {
     "sticky": "        hash $shop_route consistent;  # the routing cookie, on a ring",
 }
 SET_ROUTE_COOKIE = "            add_header Set-Cookie $shop_route_cookie always;"
+# nginx's passive health check. Sticky: never mark an instance failed, which would move all
+# its visitors, strangers elsewhere, for fail_timeout; a refusing one is skipped per request.
+FAILS = {"round-robin": "max_fails=1 fail_timeout=5s", "sticky": "max_fails=0"}
 # Engines whose sessions live in one process: one worker per instance (threads stay).
 ONE_PROCESS_ENGINES = ("memory",)
 # Engines whose sessions only the instance that made them can read: they need sticky routing.
@@ -382,7 +385,7 @@ class Fleet:
     def write_nginx_config(self) -> None:
         certificate, key = self_signed_certificate(self.run_dir)
         upstreams = "\n".join(
-            f"        server {i.address} max_fails=1 fail_timeout=5s{' down' if i.drained else ''};"
+            f"        server {i.address} {FAILS[self.routing]}{' down' if i.drained else ''};"
             for i in self.instances
         )
         values = {
@@ -390,6 +393,7 @@ class Fleet:
             "RUN": str(self.run_dir),
             "BALANCING": BALANCING[self.routing],
             "ROUTE_COOKIE": SET_ROUTE_COOKIE if self.sticky else "",
+            "NEXT_UPSTREAM": "error" if self.sticky else "error timeout",
             "UPSTREAMS": upstreams,
             "SERVER_NAMES": "127.0.0.1 localhost",  # DJANGO_ALLOWED_HOSTS
             "HTTPS": f"127.0.0.1:{self.https_port}",

@@ -77,6 +77,8 @@ def test_round_robin_hashes_nothing_and_sets_no_cookie(tmp_path):
     config = nginx_config(tmp_path, "round-robin")
     assert "\n        hash " not in config
     assert "add_header Set-Cookie" not in config
+    assert "max_fails=1 fail_timeout=5s" in config
+    assert "proxy_next_upstream error timeout;" in config
 
 
 def test_sticky_routing_hashes_a_cookie_of_nginxs_own_never_the_session(tmp_path):
@@ -89,6 +91,8 @@ def test_sticky_routing_hashes_a_cookie_of_nginxs_own_never_the_session(tmp_path
     cookie = config.split(f'default "{ROUTE_COOKIE}=$request_id; ')[1].split('"')[0]
     assert set(cookie.split("; ")) >= {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"}
     assert "sessionid" not in config
+    # A slow request moves nobody: no timeout retries elsewhere, no instance marked failed.
+    assert "proxy_next_upstream error;" in config and "max_fails=0;" in config
 
 
 @pytest.mark.parametrize("routing", ["round-robin", "sticky"])
