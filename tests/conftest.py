@@ -41,13 +41,14 @@ def not_rate_limited(settings):
 
 
 @pytest.fixture(params=engines_under_test())
-def session_backend(request, settings, tmp_path):
+def session_backend(request, settings, tmp_path_factory):
     """Run the test once per session engine: cookie, db, redis, redis_db, memory and file."""
     backend = request.param
     if backend in REDIS_BACKENDS:
         require_redis()
     stores = session_settings(backend, REDIS_URL, key_prefix=REDIS_TEST_PREFIX)
-    with override_settings(**stores, SESSION_FILE_PATH=tmp_path / "sessions"):
+    sessions_folder = tmp_path_factory.mktemp("sessions")  # not tmp_path: the test's own
+    with override_settings(**stores, SESSION_FILE_PATH=sessions_folder):
         yield backend
         forget_memory_sessions()
     if backend in REDIS_BACKENDS:
