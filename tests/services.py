@@ -10,15 +10,14 @@ import pytest
 import redis
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-# The engines whose sessions live in the database, and one that keeps none there.
-ENGINES_ON_POSTGRESQL = ("cookie", "db", "redis_db")
+# The engines whose sessions live in the database.
+ENGINES_ON_POSTGRESQL = ("db", "redis_db")
 
 
 def engines_under_test() -> tuple[str, ...]:
     """The engines the engine-parametrised tests run on: all six on SQLite; on PostgreSQL
-    only those whose sessions touch the database, and the cookie (the register alone),
-    since the others' sessions never reach it and CI runs both. TEST_SESSION_BACKENDS
-    (comma-separated) chooses others."""
+    only those whose sessions live in the database, since the others' sessions never reach
+    it and CI runs both passes. TEST_SESSION_BACKENDS (comma-separated) chooses others."""
     from shop.sessions.config import SESSION_BACKENDS
 
     if chosen := os.environ.get("TEST_SESSION_BACKENDS"):

@@ -23,10 +23,12 @@ import pytest
 from shop.sessions.config import REDIS_BACKENDS
 from shop.views import DATABASE_UNAVAILABLE
 from tests.database_faults.cluster import Cluster, drop_connections, private_cluster
-from tests.services import REDIS_URL, engines_under_test, require_redis
+from tests.services import REDIS_URL, require_redis
 from tools.servers import gunicorn_server, manage
 from tools.shoppers import Account, Answer, Shopper, make_accounts, product_pages, steady_load
 from tools.waiting import eventually
+
+FAULTED_ENGINES = ("cookie", "db", "redis", "redis_db")
 
 pytestmark = pytest.mark.slow
 
@@ -81,7 +83,10 @@ def site_env(cluster, tmp_path_factory) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module", params=engines_under_test())
+# PostgreSQL failing is met differently by where sessions live: in it (db, redis_db), in
+# Redis, in the browser. memory and file keep theirs elsewhere as redis does, the register
+# and the user rows in PostgreSQL like every engine: not faulted again here, for CI's time.
+@pytest.fixture(scope="module", params=FAULTED_ENGINES)
 def site(request, site_env, tmp_path_factory) -> Iterator[Site]:
     """gunicorn (2 workers of 4 threads) on one engine, with accounts of that engine's own:
     a cart follows its user, so no engine starts with another's."""
