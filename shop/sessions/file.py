@@ -49,7 +49,10 @@ class SessionStore(NewKeysUnlookedMixin, ShopStoreMixin, DjangoSessionStore):
     def storage_path_made(cls) -> Path:
         path = cls.storage_path()
         try:
-            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            try:
+                path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            except FileExistsError:  # deleted while being made (a lost disk): once more
+                path.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
             raise ImproperlyConfigured(
                 f"SESSION_FILE_PATH={str(path)!r} cannot be made a folder: {error}."
