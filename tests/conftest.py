@@ -83,3 +83,16 @@ def make_product(db):
     from tests.factories import ProductFactory
 
     return ProductFactory
+
+
+@pytest.fixture(autouse=True)
+def no_session_left_held():
+    """A hold the request forgot to give up stalls a later request on the same lock for
+    5 s, then answers 503: on the memory engine the locks outlive the test, so any is seen."""
+    from shop.sessions.memory import LOCKS
+
+    yield
+    held = [lock for lock in LOCKS if lock.locked()]
+    for lock in held:
+        lock.release()
+    assert not held, f"{len(held)} memory-engine session lock(s) still held after the test"

@@ -151,6 +151,7 @@ class ShopStoreMixin:
         self.hold()
         if self.session_key is None:
             self._session_key, self._session_cache, self.modified = session_key, mine, False
+            self.let_go()  # nothing will be written to release it
             return
         stored = self._session_cache
         for key in read.keys() | mine.keys():
