@@ -10,13 +10,14 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
 from cart import session_cart
-from shop.admin_buttons import ObjectButtonsMixin
+from shop.admin_buttons import ObjectButton, ObjectButtonsMixin
+from shop.admin_display import EMPTY, moment, money
 from shop.catalog.models import Product
 from shop.client_ip import is_ip_address
 from shop.orders import checkout
@@ -100,21 +101,14 @@ class EngineFilter(admin.SimpleListFilter):
 class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
     """Read-only view of the session register; ending a session is the one operation."""
 
-    object_buttons = (("end", "end_view"), ("end-user", "end_user_view"))
-
-    list_display = (
-        "user_label",
-        "ip",
-        "device",
-        "browser",
-        "started",
-        "last_seen",
-        "expires",
-        "engine",
-        "cart_lines",
-        "cart_value",
-        "checkout_at",
+    object_buttons = (
+        ObjectButton("end", "end_view", "End this session", True),
+        ObjectButton("end-user", "end_user_view", "End all sessions of this user", True),
     )
+
+    empty_value_display = EMPTY
+    # What a laptop's width holds; the rest (times, engine, user agent) is on the row's page.
+    list_display = ("user_label", "device_and_browser", "ip", "last_seen", "cart", "checkout_at")
     list_filter = (SignedInFilter, CartFilter, CheckoutFilter, EngineFilter)
     search_fields = ("=user__username", "=user__email", "=ip_address")
     search_help_text = "An exact username, email or IP address."
@@ -140,8 +134,8 @@ class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
                 )
             },
         ),
-        ("Times", {"fields": ("started", "last_seen", "expires")}),
-        ("Cart", {"fields": ("cart_lines", "cart_value", "cart_contents", "checkout_at")}),
+        ("Times", {"fields": ("started", "seen", "expires")}),
+        ("Cart", {"fields": ("cart_lines", "cart_total", "cart_contents", "checkout_at")}),
         ("Session data", {"fields": ("session_contents",)}),
     )
     readonly_fields = (
@@ -151,7 +145,9 @@ class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
         "device",
         "browser",
         "started",
+        "seen",
         "expires",
+        "cart_total",
         "cart_contents",
         "checkout_at",
         "session_contents",
@@ -171,6 +167,17 @@ class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
 
     def has_end_session_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(f"{self.opts.app_label}.end_session")
+
+    def shows_button(self, request, record: SessionRecord, button: ObjectButton) -> bool:
+        if not self.has_end_session_permission(request):
+            return False
+        return button.slug != "end-user" or record.user_id is not None
+
+    def get_list_display(self, request):
+        # While sessions move between engines, which one a row is on is worth a column.
+        if len(engines_in_use()) > 1:
+            return (*self.list_display, "engine")
+        return self.list_display
 
     def get_search_results(self, request, queryset, search_term):
         """Exact matches on indexed columns only; a term that is not an IP address never
@@ -193,12 +200,31 @@ class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
         return record.ip_address
 
     @admin.display(description="started")
-    def started(self, record: SessionRecord):
-        return record.created_at
+    def started(self, record: SessionRecord) -> str:
+        return moment(record.created_at)
+
+    @admin.display(description="last seen")
+    def seen(self, record: SessionRecord) -> str:
+        return moment(record.last_seen)
 
     @admin.display(description="expires")
-    def expires(self, record: SessionRecord):
-        return record.expires_at
+    def expires(self, record: SessionRecord) -> str:
+        return moment(record.expires_at)
+
+    @admin.display(description="device")
+    def device_and_browser(self, record: SessionRecord) -> str:
+        return " · ".join(part for part in describe(record.user_agent) if part)
+
+    @admin.display(description="cart")
+    def cart(self, record: SessionRecord) -> str:
+        if not record.cart_lines:
+            return EMPTY
+        lines = "line" if record.cart_lines == 1 else "lines"
+        return f"{record.cart_lines} {lines}, {money(record.cart_value)}"
+
+    @admin.display(description="cart value")
+    def cart_total(self, record: SessionRecord) -> str:
+        return money(record.cart_value)
 
     @admin.display(description="device")
     def device(self, record: SessionRecord) -> str:
@@ -210,7 +236,7 @@ class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
 
     @admin.display(description="checkout")
     def checkout_at(self, record: SessionRecord) -> str:
-        return f"at {record.checkout_step}" if record.checkout_step else "—"
+        return f"at {record.checkout_step}" if record.checkout_step else EMPTY
 
     @admin.display(description="cart contents")
     def cart_contents(self, record: SessionRecord) -> str:
@@ -225,8 +251,8 @@ class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
             (
                 names.get(pid, f"Product #{pid} (gone)"),
                 e.quantity,
-                e.added_price,
-                e.quantity * e.added_price,
+                money(e.added_price),
+                money(e.quantity * e.added_price),
             )
             for pid, e in entries.items()
         ]
@@ -253,25 +279,49 @@ class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
             record._stored_data = stored_data(record)  # read once for both fields
         return record._stored_data
 
-    def render_change_form(self, request, context, *args, **kwargs):
-        context["can_end_sessions"] = self.has_end_session_permission(request)
-        return super().render_change_form(request, context, *args, **kwargs)
-
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         if hasattr(response, "context_data"):  # not a redirect after an action
             response.context_data["summary"] = active_summary()
         return response
 
-    def end_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+    def end_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """GET asks (which session, whose), POST ends it."""
         record = self.record_to_end(request, object_id)
-        return self.ended(request, end_sessions(SessionRecord.objects.filter(pk=record.pk)))
+        if request.method == "POST":
+            return self.ended(request, end_sessions(SessionRecord.objects.filter(pk=record.pk)))
+        return self.confirm_ending(request, record, [record], "End this session?")
 
-    def end_user_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+    def end_user_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """GET asks (every session of the user), POST ends them all."""
         record = self.record_to_end(request, object_id)
         if record.user_id is None:
             raise Http404("A guest's session has no user.")
-        return self.ended(request, end_all_sessions(record.user))
+        if request.method == "POST":
+            return self.ended(request, end_all_sessions(record.user))
+        sessions = self.get_queryset(request).filter(user_id=record.user_id).order_by("-last_seen")
+        title = f"End all sessions of {record.user.username}?"
+        return self.confirm_ending(request, record, list(sessions), title)
+
+    def confirm_ending(self, request, record, sessions: list[SessionRecord], title: str):
+        return self.confirmation(
+            request,
+            record,
+            "admin/register/sessionrecord/end_confirmation.html",
+            title=title,
+            sessions=[self.described(session) for session in sessions],
+            yes="Yes, end " + ("it" if len(sessions) == 1 else "all of them"),
+            no="No, keep " + ("it" if len(sessions) == 1 else "them"),
+        )
+
+    def described(self, record: SessionRecord) -> dict:
+        return {
+            "user": self.user_label(record),
+            "device": self.device_and_browser(record),
+            "ip": record.ip_address or EMPTY,
+            "last_seen": moment(record.last_seen),
+            "cart": self.cart(record),
+        }
 
     def record_to_end(self, request: HttpRequest, object_id: str) -> SessionRecord:
         if not self.has_end_session_permission(request):

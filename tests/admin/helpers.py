@@ -56,3 +56,17 @@ def staff_member(username: str, *codenames: str) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def object_tools(response) -> str:
+    """The HTML of the buttons at the top of a change page, beside "History"."""
+    assert response.status_code == 200
+    match = re.search(r'<ul class="object-tools">(.*?)</ul>', response.content.decode(), re.S)
+    assert match, "the page has no object tools"
+    return match.group(1)
+
+
+def columns(response) -> list[str]:
+    """The changelist's column headings, the selection checkbox left out."""
+    page = response.content.decode()
+    return re.findall(r'<th scope="col" class="[^"]*column-(?!action-checkbox)([\w-]+)', page)

@@ -3,10 +3,11 @@ from decimal import Decimal
 
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from shop.register.models import SessionRecord
 from tests.admin.conftest import GUEST_IP, LAPTOP_IP
-from tests.admin.helpers import CHANGELIST, listed
+from tests.admin.helpers import CHANGELIST, columns, listed
 from tests.register.helpers import make_user, record_of, sign_in
 
 
@@ -29,7 +30,7 @@ def test_it_lists_the_guest_and_both_of_adas_sessions(staff, shoppers):
     assert "guest" in page and "ada" in page
     assert GUEST_IP in page and LAPTOP_IP in page
     assert "iPhone" in page and "Chrome 120" in page
-    assert "12.50" in page  # the guest's cart value
+    assert "1 line, £12.50" in page  # the guest's cart
 
 
 def test_it_lists_the_most_recently_seen_first(staff, shoppers):
@@ -97,7 +98,7 @@ def test_the_summary_counts_sessions_guests_and_carts(staff, shoppers):
 def test_the_summary_is_shown_on_the_page(staff, shoppers):
     page = staff.get(CHANGELIST).content.decode()
     assert '<th scope="row">Active sessions</th><td>4</td>' in page
-    assert '<th scope="row">Value in carts</th><td>15.00</td>' in page
+    assert '<th scope="row">Value in carts</th><td>£15.00</td>' in page
 
 
 def test_the_summary_is_cached_between_page_views(staff, shoppers):
@@ -110,9 +111,40 @@ def test_the_summary_is_cached_between_page_views(staff, shoppers):
 
 
 def test_it_has_the_columns_staff_read_and_sorts_by_last_seen_only(staff, shoppers):
-    page = staff.get(CHANGELIST).content.decode()
-    for column in ("user_label", "ip", "device", "browser", "started", "expires", "engine"):
-        assert f"column-{column}" in page, column
+    response = staff.get(CHANGELIST)
+    assert columns(response) == [
+        "user_label",
+        "device_and_browser",
+        "ip",
+        "last_seen",
+        "cart",
+        "checkout_at",
+    ]
+    page = response.content.decode()
     assert "sortable column-last_seen" in page
-    assert "sortable column-started" not in page
-    assert listed(staff.get(CHANGELIST, {"o": "6"}))  # ?o= by last seen, ascending
+    assert "sortable column-user_label" not in page
+    assert listed(staff.get(CHANGELIST, {"o": "4"}))  # ?o= by last seen, ascending
+
+
+def test_a_laptop_width_holds_the_list(staff, shoppers):
+    """At most six columns: the times, engine and user agent are on the session's page."""
+    assert len(columns(staff.get(CHANGELIST))) <= 6
+
+
+def test_while_sessions_move_the_list_shows_their_engine(staff, shoppers, settings):
+    settings.SESSION_MIGRATE_FROM = next(
+        e for e in ("db", "cookie") if e != settings.SESSION_BACKEND
+    )
+    response = staff.get(CHANGELIST)
+    assert columns(response)[-1] == "engine"
+    assert f'<td class="field-engine">{settings.SESSION_BACKEND}</td>' in response.content.decode()
+
+
+def test_the_rows_read_as_words_dates_and_pounds(staff, shoppers):
+    page = staff.get(CHANGELIST).content.decode()
+    assert "iPhone · Mobile Safari 17" in page
+    assert "1 line, £12.50" in page and "1 line, £2.50" in page
+    assert '<td class="field-cart">—</td>' in page  # Ada's phone: no cart
+    seen = shoppers.guest_row.last_seen
+    assert date_format(timezone.localtime(seen), "DATETIME_FORMAT") in page
+    assert str(seen) not in page and seen.isoformat() not in page

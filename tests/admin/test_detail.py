@@ -1,4 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from shop.register.models import SessionRecord
 from shop.register.redaction import REDACTED, redact
@@ -11,13 +15,27 @@ def test_the_detail_page_describes_the_session(staff, shoppers):
     page = staff.get(detail_url(row)).content.decode()
     for shown in ("guest", row.public_id, row.engine, GUEST_IP, "iPhone", "Mobile Safari 17"):
         assert shown in page, shown
-    assert "12.50" in page
+    assert "£12.50" in page
+
+
+def test_its_times_are_written_alike_with_how_long_ago(staff, shoppers):
+    now = timezone.now()
+    SessionRecord.objects.filter(pk=shoppers.guest_row.pk).update(
+        created_at=now - timedelta(hours=3), last_seen=now - timedelta(hours=2)
+    )
+    row = shoppers.guest_row
+    page = staff.get(detail_url(row)).content.decode()
+    for moment in (row.created_at, row.last_seen, row.expires_at):
+        assert date_format(timezone.localtime(moment), "DATETIME_FORMAT") in page
+        assert str(moment) not in page
+    assert "3\xa0hours ago)" in page and "2\xa0hours ago)" in page
+    assert "from now)" in page  # when it expires
 
 
 def test_it_shows_the_cart_readably(staff, shoppers):
     page = staff.get(detail_url(shoppers.guest_row)).content.decode()
     if server_side():
-        assert "<td>Plum jam</td><td>2</td><td>6.25</td><td>12.50</td>" in page
+        assert "<td>Plum jam</td><td>2</td><td>£6.25</td><td>£12.50</td>" in page
     else:
         assert "the server cannot read it" in page
 

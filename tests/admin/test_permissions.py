@@ -38,6 +38,8 @@ def test_staff_without_end_permission_see_no_buttons(viewer, shoppers):
 
 def test_staff_without_end_permission_cannot_end(viewer, shoppers):
     row = shoppers.laptop_row
+    assert viewer.get(end_url(row)).status_code == 403
+    assert viewer.get(end_user_url(row)).status_code == 403
     assert viewer.post(end_url(row)).status_code == 403
     assert viewer.post(end_user_url(row)).status_code == 403
     viewer.post(CHANGELIST, {"action": "end_selected", "_selected_action": [row.pk]})
@@ -61,15 +63,18 @@ def test_staff_without_view_permission_are_refused(session_backend, shoppers):
 
 def test_non_staff_are_sent_to_the_admin_login(shoppers):
     ada = shoppers.ada_phone
-    for response in (ada.get(CHANGELIST), ada.post(end_url(shoppers.laptop_row))):
+    row = shoppers.laptop_row
+    for response in (ada.get(CHANGELIST), ada.get(end_url(row)), ada.post(end_url(row))):
         assert response.status_code == 302
         assert response.url.startswith("/admin/login/")
     assert signed_in(shoppers.ada_laptop)
 
 
-def test_the_end_urls_refuse_get(staff, shoppers):
-    assert staff.get(end_url(shoppers.laptop_row)).status_code == 405
-    assert staff.get(end_user_url(shoppers.laptop_row)).status_code == 405
+def test_the_end_urls_only_ask_on_get_and_refuse_other_methods(staff, shoppers):
+    assert staff.get(end_url(shoppers.laptop_row)).status_code == 200
+    assert staff.get(end_user_url(shoppers.laptop_row)).status_code == 200
+    assert staff.put(end_url(shoppers.laptop_row)).status_code == 405
+    assert staff.delete(end_user_url(shoppers.laptop_row)).status_code == 405
     assert signed_in(shoppers.ada_laptop)
 
 
@@ -92,8 +97,10 @@ def test_unknown_or_ended_sessions_are_not_found(staff, shoppers):
     assert staff.post(f"{CHANGELIST}abc/end/").status_code == 404
     assert staff.post(end_url(row)).status_code == 302
     assert staff.post(end_url(row)).status_code == 404
+    assert staff.get(end_url(row)).status_code == 404
 
 
 def test_a_guest_session_has_no_user_to_end(staff, shoppers):
     assert staff.post(end_user_url(shoppers.guest_row)).status_code == 404
+    assert staff.get(end_user_url(shoppers.guest_row)).status_code == 404
     assert SessionRecord.objects.active().filter(pk=shoppers.guest_row.pk).exists()
