@@ -272,7 +272,7 @@ class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
         if not data:
             return "Nothing stored: the session has ended or expired in its store."
         text = json.dumps(redact(data), indent=2, sort_keys=True, default=str)
-        return format_html("<pre>{}</pre>", text)
+        return format_html('<pre tabindex="0">{}</pre>', text)  # scrolls: keyboard reachable
 
     def stored(self, record: SessionRecord) -> dict | None:
         if not hasattr(record, "_stored_data"):
