@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.static import serve
 
-from shop.catalog import browsing
+from shop.catalog import browsing, search
 from shop.catalog.models import Category, Product, ProductQuerySet
 from shop.http import get_only
 
@@ -28,16 +28,24 @@ def listed_products() -> ProductQuerySet:
     return Product.objects.active().select_related("category")
 
 
-def product_page(request: HttpRequest, products) -> dict:
-    """Sort (remembered in a cookie) and paginate; a bad ?page= gives a sensible page."""
-    sort = browsing.chosen_sort(request)
-    paginator = Paginator(products.order_by(*browsing.SORT_ORDERINGS[sort]), PRODUCTS_PER_PAGE)
+def product_page(request: HttpRequest, products, *, searching: bool = False) -> dict:
+    """Sort (remembered in a cookie) and paginate; a bad ?page= gives a sensible page.
+
+    Search results come best match first unless the shopper picks a sort on the page."""
+    if searching:
+        requested = request.GET.get("sort")
+        sort = requested if requested in browsing.SORT_ORDERINGS else search.RELEVANCE
+        labels = {search.RELEVANCE: "Best match"} | browsing.SORT_LABELS
+    else:
+        sort, labels = browsing.chosen_sort(request), browsing.SORT_LABELS
+    ordering = search.by_relevance() if sort == search.RELEVANCE else browsing.SORT_ORDERINGS[sort]
+    paginator = Paginator(products.order_by(*ordering), PRODUCTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return {
         "page": page,
         "products": page.object_list,
         "sort": sort,
-        "sort_labels": browsing.SORT_LABELS,
+        "sort_labels": labels,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
     }
 
@@ -55,18 +63,24 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-MAX_QUERY_LENGTH = 100
-
-
 @get_only
 def product_list(request: HttpRequest) -> HttpResponse:
-    # Databases refuse NUL in text (PostgreSQL errors), and no product name holds one.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+    raw_query = request.GET.get("q", "")
+    query = search.clean_query(raw_query)
+    terms = search.search_terms(query)
     products = listed_products()
     if query:
-        products = products.filter(Q(name__icontains=query) | Q(description__icontains=query))
-    context = {"query": query, "categories": nav_categories(), "current_category": None}
-    return product_list_page(request, context | product_page(request, products))
+        products = search.search(products, terms) if terms else products.none()
+    context = {
+        "query": query,
+        "query_has_no_words": bool(query) and not terms,
+        "query_shortened": len(raw_query.strip()) > search.MAX_QUERY_LENGTH,
+        "max_query_length": search.MAX_QUERY_LENGTH,
+        "categories": nav_categories(),
+        "current_category": None,
+    }
+    page = product_page(request, products, searching=bool(terms))
+    return product_list_page(request, context | page)
 
 
 @get_only
@@ -83,7 +97,8 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def product_list_page(request: HttpRequest, context: dict) -> HttpResponse:
     response = render(request, "catalog/product_list.html", context)
-    browsing.remember_sort(request, response, context["sort"])
+    if context["sort"] in browsing.SORT_ORDERINGS:  # "best match" means nothing off a search
+        browsing.remember_sort(request, response, context["sort"])
     return response
 
 
