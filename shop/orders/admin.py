@@ -60,7 +60,9 @@ class OrderAdmin(ObjectButtonsMixin, admin.ModelAdmin):
 
     object_buttons = (
         ObjectButton("ship", "ship_view", "Mark shipped"),
-        ObjectButton("cancel", "cancel_view", "Cancel order and return its stock", True),
+        ObjectButton(
+            "cancel", "cancel_view", "Cancel order and return its stock", destructive=True
+        ),
     )
 
     empty_value_display = EMPTY

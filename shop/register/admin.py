@@ -102,8 +102,10 @@ class SessionRecordAdmin(ObjectButtonsMixin, admin.ModelAdmin):
     """Read-only view of the session register; ending a session is the one operation."""
 
     object_buttons = (
-        ObjectButton("end", "end_view", "End this session", True),
-        ObjectButton("end-user", "end_user_view", "End all sessions of this user", True),
+        ObjectButton("end", "end_view", "End this session", destructive=True),
+        ObjectButton(
+            "end-user", "end_user_view", "End all sessions of this user", destructive=True
+        ),
     )
 
     empty_value_display = EMPTY
