@@ -22,6 +22,10 @@ class Category(models.Model):
         return reverse("catalog:category", args=[self.slug])
 
 
+# At or below this many units the storefront says "Only N left" rather than "In stock".
+LOW_STOCK_THRESHOLD = 5
+
+
 class ProductQuerySet(models.QuerySet):
     def active(self) -> "ProductQuerySet":
         return self.filter(active=True)
@@ -60,6 +64,20 @@ class Product(models.Model):
     @property
     def is_available(self) -> bool:
         return self.active and self.stock > 0
+
+    @property
+    def stock_level(self) -> str:
+        """ "out", "low" or "in": how the storefront words and colours the stock."""
+        if self.stock <= 0:
+            return "out"
+        return "low" if self.stock <= LOW_STOCK_THRESHOLD else "in"
+
+    @property
+    def stock_message(self) -> str:
+        """What shoppers read: never the exact count, unless few are left."""
+        return {"out": "Out of stock", "low": f"Only {self.stock} left", "in": "In stock"}[
+            self.stock_level
+        ]
 
     @property
     def max_quantity(self) -> int:
