@@ -25,6 +25,7 @@ TOO_LARGE_FOR_COOKIE = (
     "at most 4 KB. Remove a line or sign in on a server-side session to add more."
 )
 EMPTIED_ELSEWHERE = "Your cart is empty: you placed an order from another device."
+NOTHING_TO_UNDO = "There is nothing to undo: your cart has changed since."
 
 
 class CartError(Exception):
@@ -73,11 +74,67 @@ def set_quantity(*, session: SessionBase, user, product: Product, quantity: int)
 
 
 def remove_item(*, session: SessionBase, user, product_id: int) -> Notices:
+    """Remove a line, remembering it so that the shopper can put it back (undo_removal)."""
+    removed: Entries = {}
+
     def change(entries: Entries) -> None:
-        require_line(entries, product_id)
+        removed[product_id] = require_line(entries, product_id)
         del entries[product_id]
 
-    return change_cart(session, user, change, touched={product_id})
+    notices = change_cart(session, user, change, touched={product_id})
+    remember_removed(session, product_id, removed[product_id])
+    return notices
+
+
+def remember_removed(session: SessionBase, product_id: int, entry: Entry) -> None:
+    """Keep the removed line for an undo, unless a cookie session has no room left for it."""
+    room.write_if_room(
+        session,
+        lambda: session_cart.remember_removed(session, product_id, entry),
+        keys=[session_cart.UNDO_KEY],
+        reserve=room.room_kept(session),
+    )
+
+
+def line_in_cart(*, session: SessionBase, user, product_id: int) -> Entry | None:
+    return current_entries(session, user).get(product_id)
+
+
+@dataclass(frozen=True)
+class Restored:
+    product: Product
+    quantity: int
+    notices: Notices
+
+
+def undo_removal(*, session: SessionBase, user, product_id: int) -> Restored:
+    """Put back the line the last change removed, as it was, within today's stock."""
+    removed = session_cart.removed_line(session)
+    if removed is None or removed[0] != product_id:
+        raise CartError(NOTHING_TO_UNDO, status=409)
+    session_cart.forget_removed(session)  # one try: a refused undo is not offered again
+    entry = removed[1]
+    product = Product.objects.filter(pk=product_id).first()
+    if product is None or not product.is_available:
+        raise CartError(cannot_put_back(product), status=409)
+    quantity = min(entry.quantity, product.max_quantity)
+
+    def change(entries: Entries) -> None:
+        if product_id in entries:
+            raise CartError(f"{product.name} is already in your cart.", status=409)
+        entries[product_id] = Entry(quantity, entry.added_price)  # as it was, price included
+
+    notices = change_cart(session, user, change, touched={product_id})
+    if quantity < entry.quantity:
+        notices.append(Notice(lowered_notice(product, quantity), warning=True))
+    return Restored(product, quantity, notices)
+
+
+def cannot_put_back(product: Product | None) -> str:
+    if product is not None and product.active:
+        return f"{product.name} has sold out since: it cannot be put back in your cart."
+    name = product.name if product else "That product"
+    return f"{name} is no longer available: it cannot be put back in your cart."
 
 
 def clear_cart(*, session: SessionBase, user) -> Notices:

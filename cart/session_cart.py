@@ -15,7 +15,10 @@ CART_SESSION_KEY = "cart"
 # A signed-in session's cart belongs to one generation of its user's cart: placing an order
 # starts the next (User.cart_generation), and a cart of an older one is dropped on sight.
 GENERATION_KEY = "cart_gen"
-KEYS = (CART_SESSION_KEY, GENERATION_KEY)
+# The line the shopper last removed, so that it can be put back: [product id, quantity, price].
+# Any later write of the cart ends it (the undo is for the last change only).
+UNDO_KEY = "cart_undo"
+KEYS = (CART_SESSION_KEY, GENERATION_KEY, UNDO_KEY)
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,32 @@ def read(session: SessionBase) -> Entries:
 
 
 def write(session: SessionBase, entries: Entries) -> None:
+    session.pop(UNDO_KEY, None)  # modifies the session only when an undo was offered
     if entries:
         session[CART_SESSION_KEY] = serialize_entries(entries)
     else:
         session.pop(CART_SESSION_KEY, None)
         session.pop(GENERATION_KEY, None)
+
+
+def remember_removed(session: SessionBase, product_id: int, entry: Entry) -> None:
+    session[UNDO_KEY] = [product_id, entry.quantity, str(entry.added_price)]
+
+
+def removed_line(session: SessionBase) -> tuple[int, Entry] | None:
+    """The line the last change removed, if it can still be put back; malformed is none."""
+    memo = session.get(UNDO_KEY)
+    if not isinstance(memo, list) or len(memo) != 3:
+        return None
+    product_id, quantity, price = memo
+    if not isinstance(product_id, int | str):  # a key of the dict below
+        return None
+    entries = parse_entries({product_id: [quantity, price]})
+    return next(iter(entries.items()), None)
+
+
+def forget_removed(session: SessionBase) -> None:
+    session.pop(UNDO_KEY, None)
 
 
 def generation(session: SessionBase) -> int:

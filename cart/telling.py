@@ -7,6 +7,11 @@ from django.http import HttpRequest
 from cart import services
 from cart.services import CartView, Notices
 
+# Extra tags of the cart's own messages: base.html's message list adds the cart's links to
+# an "Added" message and an Undo button to a "Removed" one (cart_tags.cart_message_actions).
+ADDED_TAG = "cart-added"
+UNDO_TAG = "cart-undo"
+
 
 def tell(request: HttpRequest, notices: Notices) -> None:
     for notice in notices:

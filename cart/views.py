@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from cart import services
 from cart.forms import AddToCartForm, UpdateQuantityForm
 from cart.services import CartError
-from cart.telling import reconciled, tell
+from cart.telling import ADDED_TAG, UNDO_TAG, reconciled, tell
 from shop.catalog.models import Product
 from shop.catalog.views import product_page_context
-from shop.http import error_response, get_only, post_only, redirect_back, wants_json
+from shop.http import error_response, form_view, get_only, post_only, redirect_back, wants_json
+
+NO_LINE_CHOSEN = "Choose a line of your cart: this form did not say which."
 
 
 def cart_url() -> str:
@@ -21,9 +23,31 @@ def shopper(request: HttpRequest) -> dict:
     return {"session": request.session, "user": request.user}
 
 
-@get_only
+@form_view
 def cart_detail(request: HttpRequest) -> HttpResponse:
-    return render_cart(request)
+    """The cart page; its quantity forms post here, so a refused quantity is shown beside
+    its field at /cart/ itself (with its 400), not at the update's address."""
+    if request.method != "POST":
+        return render_cart(request)
+    product_id = posted_product_id(request)
+    if product_id is None:
+        return error_response(request, NO_LINE_CHOSEN, 400)
+    return change_quantity(request, product_id)
+
+
+def posted_product_id(request: HttpRequest) -> int | None:
+    """The `product` field of the cart page's forms (a product id), or None."""
+    value = request.POST.get("product", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+@get_only
+def empty_confirmation(request: HttpRequest) -> HttpResponse:
+    """Asks before emptying, listing what would go; its form posts to the clear address."""
+    cart = reconciled(request)
+    if not cart.lines:
+        return redirect(cart_url())
+    return render(request, "cart/empty.html", {"cart": cart})
 
 
 @get_only
@@ -42,7 +66,8 @@ def add(request: HttpRequest, product_id: int) -> HttpResponse:
         except CartError as error:
             form.add_error("quantity", error.message)
         else:
-            return done(request, f"Added {quantity} × {product.name} to your cart.")
+            added = f"Added {quantity} × {product.name} to your cart."
+            return done(request, added, extra_tags=ADDED_TAG)
     if wants_json(request):
         return form_errors_json(form)
     context = product_page_context(request, product, form)
@@ -51,10 +76,16 @@ def add(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @post_only
 def update(request: HttpRequest, product_id: int) -> HttpResponse:
+    return change_quantity(request, product_id)
+
+
+def change_quantity(request: HttpRequest, product_id: int) -> HttpResponse:
     product = get_object_or_404(Product, pk=product_id)
     form = UpdateQuantityForm(request.POST)
     if form.is_valid():
         quantity = form.cleaned_data["quantity"]
+        if quantity == 0:
+            return remove_line(request, product.id, product)
         try:
             notices = services.set_quantity(**shopper(request), product=product, quantity=quantity)
         except CartError as error:
@@ -63,8 +94,6 @@ def update(request: HttpRequest, product_id: int) -> HttpResponse:
             form.add_error("quantity", error.message)
         else:
             tell(request, notices)
-            if quantity == 0:
-                return done(request, f"Removed {product.name} from your cart.")
             return done(request, f"{product.name}: quantity set to {quantity}.")
     if wants_json(request):
         return form_errors_json(form)
@@ -73,11 +102,36 @@ def update(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @post_only
 def remove(request: HttpRequest, product_id: int) -> HttpResponse:
+    return remove_line(request, product_id)
+
+
+def remove_line(request: HttpRequest, product_id: int, product: Product | None = None):
+    """Remove a line and name it in the message, which offers to undo it."""
+    line = services.line_in_cart(**shopper(request), product_id=product_id)
     try:
         tell(request, services.remove_item(**shopper(request), product_id=product_id))
     except CartError as error:
         return error_response(request, error.message, error.status)
-    return done(request, "Removed the line from your cart.")
+    product = product or Product.objects.filter(pk=product_id).first()
+    what = f"{line.quantity} × {product.name}" if product else "the line"
+    return done(request, f"Removed {what} from your cart.", extra_tags=UNDO_TAG)
+
+
+@post_only
+def undo(request: HttpRequest) -> HttpResponse:
+    """The Undo button of a removal's message: the line back as it was, stock permitting."""
+    product_id = posted_product_id(request)
+    if product_id is None:
+        return error_response(request, NO_LINE_CHOSEN, 400)
+    try:
+        restored = services.undo_removal(**shopper(request), product_id=product_id)
+    except CartError as error:
+        if wants_json(request):
+            return JsonResponse({"error": error.message}, status=error.status)
+        messages.error(request, error.message)
+        return redirect(cart_url())
+    tell(request, restored.notices)
+    return done(request, f"Put back {restored.quantity} × {restored.product.name} in your cart.")
 
 
 @post_only
@@ -86,11 +140,11 @@ def clear(request: HttpRequest) -> HttpResponse:
     return done(request, "Your cart is empty.")
 
 
-def done(request: HttpRequest, message: str) -> HttpResponse:
+def done(request: HttpRequest, message: str, extra_tags: str = "") -> HttpResponse:
     """After a change: the new summary as JSON, or a message and a redirect back."""
     if wants_json(request):
         return JsonResponse(summary(reconciled(request)))
-    messages.success(request, message)
+    messages.success(request, message, extra_tags=extra_tags)
     return redirect_back(request, fallback=cart_url())
 
 

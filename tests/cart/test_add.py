@@ -131,3 +131,14 @@ def test_an_off_site_referer_is_not_followed(client, make_product):
     product = make_product()
     response = add(client, product, "1", HTTP_REFERER="https://evil.example/")
     assert response["Location"] == "/cart/"
+
+
+def test_the_added_message_offers_the_cart_and_the_checkout(client, make_product):
+    tea = make_product(name="Earl Grey Tea")
+    page = add(client, tea, "2", HTTP_REFERER=f"/products/{tea.slug}/", follow=True)
+    assert page.request["PATH_INFO"] == f"/products/{tea.slug}/"
+    text = page.content.decode()
+    assert "Added 2 × Earl Grey Tea to your cart." in text
+    links = '<a href="/cart/">View cart</a> <a href="/checkout/">Checkout</a>'
+    start = text.index("Added 2 × Earl Grey Tea")
+    assert start < text.index(links) < text.index("</li>", start), "in the message itself"

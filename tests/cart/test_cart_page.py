@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from tests.cart.helpers import JSON, add, cart_of
+from tests.cart.helpers import JSON, add, cart_of, form_to
 
 
 def test_it_lists_lines_with_totals(client, make_product):
@@ -73,3 +73,39 @@ def test_summary_of_an_empty_cart(client, db):
 
 def test_summary_refuses_post(client, db):
     assert client.post("/cart/summary/").status_code == 405
+
+
+def test_each_line_shows_its_products_picture_small_and_lazy(client, make_product):
+    tea = make_product(name="Earl Grey Tea", image="products/earl-grey-tea.jpg")
+    plain = make_product(name="Jam", image="")
+    add(client, tea, "1")
+    add(client, plain, "1")
+    page = client.get("/cart/").content.decode()
+    assert (
+        '<img class="cart-thumb" src="/media/products/earl-grey-tea.jpg" alt="" '
+        'width="64" height="48" loading="lazy" decoding="async">'
+    ) in page
+    assert page.count("<img") == 1, "a line without a picture keeps its place, without an img"
+
+
+def test_remove_and_update_buttons_name_their_product(client, make_product):
+    tea = make_product(name="Earl Grey Tea")
+    add(client, tea, "1")
+    response = client.get("/cart/")
+    assert form_to(response, f"/cart/remove/{tea.id}/").buttons == ["Remove Earl Grey Tea"]
+    assert form_to(response, "/cart/").buttons == ["Update quantity of Earl Grey Tea"]
+    page = response.content.decode()
+    assert 'Remove<span class="visually-hidden"> Earl Grey Tea</span>' in page  # seen: "Remove"
+
+
+def test_price_quantity_and_total_carry_their_labels_for_a_phone(client, make_product):
+    add(client, make_product(), "1")
+    page = client.get("/cart/").content.decode()
+    for label in ("Price", "Quantity", "Total"):
+        assert page.count(f'data-label="{label}"') == 1, label
+
+
+def test_an_empty_cart_is_a_card_with_a_way_to_the_shop(client, db):
+    page = client.get("/cart/").content.decode()
+    assert '<div class="empty card">' in page
+    assert '<a href="/products/">Browse the shop</a>' in page
