@@ -1,0 +1,1 @@
+from tests.register.helpers import redis_commands  # noqa: F401  a fixture, used by name
