@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from cart import session_cart
 from cart.models import SavedCart
 from tests.cart.helpers import JSON, add, cart_of, form_to
+from tests.cart.test_cookie_limit import COOKIE_LIMIT, fill_session, set_cookie_length
 from tests.cart.test_sign_in_merge import sign_in
 from tests.factories import make_user
 
@@ -157,3 +158,15 @@ SCALARS = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_
 def test_a_malformed_undo_in_the_session_is_no_undo_never_an_error(value):
     removed = session_cart.removed_line({session_cart.UNDO_KEY: value})
     assert removed is None or removed[1].quantity >= 1
+
+
+def test_removing_from_a_full_cookie_cart_keeps_within_4096_bytes(client, session_backend, tea):
+    """The undo takes room only where the cookie has it: the removal itself is never refused."""
+    add(client, tea, "1")  # the session's first-visit bookkeeping, before it is filled
+    entries = fill_session(client)
+    removed = next(iter(entries))
+    response = client.post(f"/cart/remove/{removed}/")
+    assert response.status_code == 302
+    assert set(cart_of(client)) == set(entries) - {removed}
+    if session_backend == "cookie":
+        assert set_cookie_length(response) <= COOKIE_LIMIT
