@@ -9,6 +9,7 @@ pixel density, and no imaging library to install.
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from math import cos, sin, tau
@@ -144,6 +145,8 @@ class Canvas:
 
 
 # ---------- the objects ----------
+# Drawing code reads best one shape a line, so the formatter leaves this part alone.
+# fmt: off
 
 
 def shadow(c: Canvas, width: float, y: float = TABLE_Y) -> None:
@@ -155,17 +158,8 @@ def label(c: Canvas, x: float, y: float, w: float, h: float) -> None:
     ink = c.dice.pick((INK, GREEN, CLAY))
     c.add(el("rect", x=x, y=y, width=w, height=h, rx=min(w, h) * 0.12, fill=PAPER))
     c.add(el("rect", x=x + w * 0.2, y=y + h * 0.3, width=w * 0.6, height=h * 0.13, fill=ink))
-    c.add(
-        el(
-            "rect",
-            x=x + w * 0.3,
-            y=y + h * 0.58,
-            width=w * 0.4,
-            height=h * 0.08,
-            fill=ink,
-            fill_opacity=0.5,
-        )
-    )
+    c.add(el("rect", x=x + w * 0.3, y=y + h * 0.58, width=w * 0.4, height=h * 0.08, fill=ink,
+             fill_opacity=0.5))
 
 
 def draw_jar(c: Canvas) -> None:
@@ -175,58 +169,19 @@ def draw_jar(c: Canvas) -> None:
     contents = mix(c.contents or d.pick((c.dark, c.light, CLAY, HONEY)), INK, d.between(0, 0.2))
     shadow(c, w)
     c.add(el("rect", x=x, y=top, width=w, height=h, rx=w * 0.16, fill=c.rounded(contents)))
-    c.add(
-        el(
-            "rect",
-            x=x + w * 0.14,
-            y=top + 18,
-            width=9,
-            height=h - 44,
-            rx=4.5,
-            fill="#ffffff",
-            fill_opacity=0.35,
-        )
-    )
+    c.add(el("rect", x=x + w * 0.14, y=top + 18, width=9, height=h - 44, rx=4.5, fill="#ffffff",
+             fill_opacity=0.35))
     lid_h = d.between(26, 40)
     if d.chance(0.5):  # a cloth cover tied with string, as preserves often wear
         cloth = c.fabric(d.pick(ACCENTS), PAPER)
-        c.add(
-            el(
-                "path",
-                d=path(
-                    "M",
-                    x - 14,
-                    top + 8,
-                    "Q",
-                    300,
-                    top - lid_h - 10,
-                    x + w + 14,
-                    top + 8,
-                    "L",
-                    x + w + 4,
-                    top + 26,
-                    "L",
-                    x - 4,
-                    top + 26,
-                    "Z",
-                ),
-                fill=cloth,
-            )
-        )
+        c.add(el("path", d=path("M", x - 14, top + 8, "Q", 300, top - lid_h - 10, x + w + 14,
+                                top + 8, "L", x + w + 4, top + 26, "L", x - 4, top + 26, "Z"),
+                 fill=cloth))
         c.add(el("rect", x=x - 2, y=top + 12, width=w + 4, height=5, fill=CLAY))
     else:
         lid = d.pick((HONEY, GREEN, INK, CLAY, "#b8a070"))
-        c.add(
-            el(
-                "rect",
-                x=x + 6,
-                y=top - lid_h + 6,
-                width=w - 12,
-                height=lid_h,
-                rx=6,
-                fill=c.rounded(lid),
-            )
-        )
+        c.add(el("rect", x=x + 6, y=top - lid_h + 6, width=w - 12, height=lid_h, rx=6,
+                 fill=c.rounded(lid)))
     label(c, x + w * 0.12, top + h * d.between(0.38, 0.5), w * 0.76, h * 0.3)
 
 
@@ -237,71 +192,16 @@ def draw_bottle(c: Canvas) -> None:
     neck_w, shoulder = w * d.between(0.26, 0.36), top + h * d.between(0.3, 0.42)
     liquid = d.pick((HONEY, "#6b7d2a", CLAY, "#7a4a1e"))
     shadow(c, w)
-    body = path(
-        "M",
-        300 - neck_w / 2,
-        top + 26,
-        "L",
-        300 - neck_w / 2,
-        shoulder - 40,
-        "Q",
-        x,
-        shoulder - 20,
-        x,
-        shoulder + 10,
-        "L",
-        x,
-        TABLE_Y - 10,
-        "Q",
-        x,
-        TABLE_Y,
-        x + 10,
-        TABLE_Y,
-        "L",
-        x + w - 10,
-        TABLE_Y,
-        "Q",
-        x + w,
-        TABLE_Y,
-        x + w,
-        TABLE_Y - 10,
-        "L",
-        x + w,
-        shoulder + 10,
-        "Q",
-        x + w,
-        shoulder - 20,
-        300 + neck_w / 2,
-        shoulder - 40,
-        "L",
-        300 + neck_w / 2,
-        top + 26,
-        "Z",
-    )
+    body = path("M", 300 - neck_w / 2, top + 26, "L", 300 - neck_w / 2, shoulder - 40,
+                "Q", x, shoulder - 20, x, shoulder + 10, "L", x, TABLE_Y - 10, "Q", x, TABLE_Y,
+                x + 10, TABLE_Y, "L", x + w - 10, TABLE_Y, "Q", x + w, TABLE_Y, x + w,
+                TABLE_Y - 10, "L", x + w, shoulder + 10, "Q", x + w, shoulder - 20,
+                300 + neck_w / 2, shoulder - 40, "L", 300 + neck_w / 2, top + 26, "Z")
     c.add(el("path", d=body, fill=c.rounded(liquid)))
-    c.add(
-        el(
-            "rect",
-            x=300 - neck_w / 2 - 3,
-            y=top,
-            width=neck_w + 6,
-            height=30,
-            rx=5,
-            fill=c.rounded(d.pick((INK, CLAY, GREEN, "#b8a070"))),
-        )
-    )
-    c.add(
-        el(
-            "rect",
-            x=x + w * 0.16,
-            y=shoulder,
-            width=8,
-            height=TABLE_Y - shoulder - 24,
-            rx=4,
-            fill="#ffffff",
-            fill_opacity=0.3,
-        )
-    )
+    c.add(el("rect", x=300 - neck_w / 2 - 3, y=top, width=neck_w + 6, height=30, rx=5,
+             fill=c.rounded(d.pick((INK, CLAY, GREEN, "#b8a070")))))
+    c.add(el("rect", x=x + w * 0.16, y=shoulder, width=8, height=TABLE_Y - shoulder - 24, rx=4,
+             fill="#ffffff", fill_opacity=0.3))
     label(c, x + 8, shoulder + (TABLE_Y - shoulder) * 0.25, w - 16, (TABLE_Y - shoulder) * 0.45)
 
 
@@ -312,27 +212,8 @@ def draw_bag(c: Canvas) -> None:
     x, top = 300 - w / 2, TABLE_Y - h
     paper = d.pick(("#d9bf93", "#cfb08a", "#e6d3b1", mix(c.light, PAPER, 0.4)))
     shadow(c, w)
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                x + 8,
-                top + 24,
-                "L",
-                x,
-                TABLE_Y,
-                "L",
-                x + w,
-                TABLE_Y,
-                "L",
-                x + w - 8,
-                top + 24,
-                "Z",
-            ),
-            fill=c.rounded(paper),
-        )
-    )
+    c.add(el("path", d=path("M", x + 8, top + 24, "L", x, TABLE_Y, "L", x + w, TABLE_Y, "L",
+                            x + w - 8, top + 24, "Z"), fill=c.rounded(paper)))
     teeth = 9
     crimp = ["M", x + 8, top + 24]
     for i in range(teeth + 1):
@@ -356,17 +237,8 @@ def draw_tin(c: Canvas) -> None:
     colour = d.pick(ACCENTS + (c.dark, PAPER))
     shadow(c, w)
     c.add(el("rect", x=x, y=top, width=w, height=h, rx=8, fill=c.rounded(colour)))
-    c.add(
-        el(
-            "rect",
-            x=x - 4,
-            y=top - 6,
-            width=w + 8,
-            height=30,
-            rx=6,
-            fill=c.rounded(mix(colour, INK, 0.2)),
-        )
-    )
+    c.add(el("rect", x=x - 4, y=top - 6, width=w + 8, height=30, rx=6,
+             fill=c.rounded(mix(colour, INK, 0.2))))
     c.add(el("ellipse", cx=300, cy=top - 6, rx=w / 2 + 4, ry=9, fill=mix(colour, "#ffffff", 0.2)))
     band = mix(colour, PAPER, 0.75) if colour != PAPER else GREEN
     c.add(el("rect", x=x, y=top + h * 0.45, width=w, height=h * 0.3, fill=band))
@@ -380,71 +252,21 @@ def draw_teapot(c: Canvas) -> None:
     glass = c.glass or d.chance(0.3)
     body = "#e9eef0" if glass else d.pick(ACCENTS + (c.dark,))
     shadow(c, r * 2)
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                300 + r * 0.75,
-                cy + 10,
-                "C",
-                300 + r * 1.2,
-                cy - 10,
-                300 + r * 1.25,
-                cy - 40,
-                300 + r * 1.55,
-                cy - 62,
-            ),
-            stroke=body if not glass else "#c9d3d7",
-            stroke_width=18,
-            fill="none",
-            stroke_linecap="round",
-        )
-    )
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                300 - r * 0.8,
-                cy - 40,
-                "C",
-                300 - r * 1.5,
-                cy - 50,
-                300 - r * 1.5,
-                cy + 40,
-                300 - r * 0.8,
-                cy + 30,
-            ),
-            stroke=mix(body, INK, 0.2),
-            stroke_width=14,
-            fill="none",
-        )
-    )
-    c.add(el("circle", cx=300, cy=cy, r=r, fill=c.rounded(body), fill_opacity=0.75 if glass else 1))
+    c.add(el("path", d=path("M", 300 + r * 0.75, cy + 10, "C", 300 + r * 1.2, cy - 10,
+                            300 + r * 1.25, cy - 40, 300 + r * 1.55, cy - 62),
+             stroke=body if not glass else "#c9d3d7", stroke_width=18, fill="none",
+             stroke_linecap="round"))
+    c.add(el("path", d=path("M", 300 - r * 0.8, cy - 40, "C", 300 - r * 1.5, cy - 50,
+                            300 - r * 1.5, cy + 40, 300 - r * 0.8, cy + 30),
+             stroke=mix(body, INK, 0.2), stroke_width=14, fill="none"))
+    c.add(el("circle", cx=300, cy=cy, r=r, fill=c.rounded(body),
+             fill_opacity=0.75 if glass else 1))
     if glass:  # tea showing through the glass, and the steel basket
-        c.add(
-            el(
-                "path",
-                d=path(
-                    "M", 300 - r * 0.97, cy + 20, "A", r, r, 0, 0, 0, 300 + r * 0.97, cy + 20, "Z"
-                ),
-                fill=d.pick((HONEY, CLAY, "#8f6b4f")),
-                fill_opacity=0.7,
-            )
-        )
-        c.add(
-            el(
-                "rect",
-                x=300 - r * 0.3,
-                y=cy - r * 0.9,
-                width=r * 0.6,
-                height=r * 1.1,
-                rx=10,
-                fill=STEEL,
-                fill_opacity=0.6,
-            )
-        )
+        c.add(el("path", d=path("M", 300 - r * 0.97, cy + 20, "A", r, r, 0, 0, 0, 300 + r * 0.97,
+                                cy + 20, "Z"), fill=d.pick((HONEY, CLAY, "#8f6b4f")),
+                 fill_opacity=0.7))
+        c.add(el("rect", x=300 - r * 0.3, y=cy - r * 0.9, width=r * 0.6, height=r * 1.1, rx=10,
+                 fill=STEEL, fill_opacity=0.6))
     else:
         c.add(el("rect", x=300 - r, y=cy - 6, width=r * 2, height=12, fill=PAPER, fill_opacity=0.5))
     c.add(el("ellipse", cx=300, cy=cy - r * 0.96, rx=r * 0.45, ry=10, fill=mix(body, INK, 0.25)))
@@ -457,34 +279,16 @@ def draw_mug(c: Canvas) -> None:
     x, top = 300 - w / 2 - 15, TABLE_Y - h
     glaze = d.pick(ACCENTS + (PAPER, c.light))
     shadow(c, w + 30)
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                x + w - 6,
-                top + h * 0.25,
-                "C",
-                x + w + 60,
-                top + h * 0.2,
-                x + w + 60,
-                top + h * 0.8,
-                x + w - 6,
-                top + h * 0.72,
-            ),
-            stroke=mix(glaze, INK, 0.15),
-            stroke_width=16,
-            fill="none",
-        )
-    )
+    c.add(el("path", d=path("M", x + w - 6, top + h * 0.25, "C", x + w + 60, top + h * 0.2,
+                            x + w + 60, top + h * 0.8, x + w - 6, top + h * 0.72),
+             stroke=mix(glaze, INK, 0.15), stroke_width=16, fill="none"))
     c.add(el("rect", x=x, y=top, width=w, height=h, rx=14, fill=c.rounded(glaze)))
     c.add(el("ellipse", cx=x + w / 2, cy=top + 4, rx=w / 2 - 2, ry=9, fill=mix(glaze, INK, 0.4)))
     if d.chance(0.6):
         stripe = c.stripes(mix(glaze, INK, 0.3), glaze, d.between(4, 8), angle=90)
         c.add(el("rect", x=x, y=top + h * 0.55, width=w, height=h * 0.2, fill=stripe))
-    c.add(
-        el("rect", x=x, y=TABLE_Y - 16, width=w, height=16, rx=8, fill="#c9a87a", fill_opacity=0.7)
-    )
+    c.add(el("rect", x=x, y=TABLE_Y - 16, width=w, height=16, rx=8, fill="#c9a87a",
+             fill_opacity=0.7))
 
 
 def draw_dripper(c: Canvas) -> None:
@@ -492,13 +296,8 @@ def draw_dripper(c: Canvas) -> None:
     d = c.dice
     top = TABLE_Y - 170 - d.between(70, 90)
     cone = d.pick((PAPER, "#ffffff", HONEY, SAGE, c.light))
-    c.add(
-        el(
-            "path",
-            d=path("M", 205, top, "L", 375, top, "L", 320, top + 85, "L", 250, top + 85, "Z"),
-            fill=c.rounded(cone),
-        )
-    )
+    c.add(el("path", d=path("M", 205, top, "L", 375, top, "L", 320, top + 85, "L", 250, top + 85,
+                            "Z"), fill=c.rounded(cone)))
     c.add(el("rect", x=230, y=top + 82, width=110, height=10, rx=5, fill=mix(cone, INK, 0.3)))
 
 
@@ -510,56 +309,22 @@ def draw_glasses(c: Canvas) -> None:
     for i in range(count):
         x = 300 + (i - (count - 1) / 2) * w * 1.12 - w / 2
         y = TABLE_Y - h - (10 if i % 2 else 0)
-        c.add(
-            el(
-                "path",
-                d=path(
-                    "M", x, y, "L", x + w, y, "L", x + w * 0.9, y + h, "L", x + w * 0.1, y + h, "Z"
-                ),
-                fill=tint,
-                fill_opacity=0.8,
-                stroke=mix(tint, INK, 0.3),
-                stroke_width=2,
-            )
-        )
-        c.add(
-            el("rect", x=x + 10, y=y + 8, width=6, height=h - 20, fill="#ffffff", fill_opacity=0.6)
-        )
+        c.add(el("path", d=path("M", x, y, "L", x + w, y, "L", x + w * 0.9, y + h, "L",
+                                x + w * 0.1, y + h, "Z"), fill=tint, fill_opacity=0.8,
+                 stroke=mix(tint, INK, 0.3), stroke_width=2))
+        c.add(el("rect", x=x + 10, y=y + 8, width=6, height=h - 20, fill="#ffffff",
+                 fill_opacity=0.6))
 
 
 def pan_body(c: Canvas, colour: str, rx: float, depth: float, cx: float = 300) -> float:
     """A pan seen from above at an angle; returns the rim's height on the picture."""
     rim_y = TABLE_Y - depth
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                cx - rx,
-                rim_y,
-                "L",
-                cx - rx * 0.9,
-                TABLE_Y,
-                "A",
-                rx * 0.9,
-                rx * 0.3,
-                0,
-                0,
-                0,
-                cx + rx * 0.9,
-                TABLE_Y,
-                "L",
-                cx + rx,
-                rim_y,
-                "Z",
-            ),
-            fill=c.rounded(colour),
-        )
-    )
+    c.add(el("path", d=path("M", cx - rx, rim_y, "L", cx - rx * 0.9, TABLE_Y, "A", rx * 0.9,
+                            rx * 0.3, 0, 0, 0, cx + rx * 0.9, TABLE_Y, "L", cx + rx, rim_y, "Z"),
+             fill=c.rounded(colour)))
     c.add(el("ellipse", cx=cx, cy=rim_y, rx=rx, ry=rx * 0.34, fill=mix(colour, "#ffffff", 0.15)))
-    c.add(
-        el("ellipse", cx=cx, cy=rim_y + 3, rx=rx - 9, ry=rx * 0.34 - 8, fill=mix(colour, INK, 0.45))
-    )
+    c.add(el("ellipse", cx=cx, cy=rim_y + 3, rx=rx - 9, ry=rx * 0.34 - 8,
+             fill=mix(colour, INK, 0.45)))
     return rim_y
 
 
@@ -569,29 +334,14 @@ def draw_pan(c: Canvas) -> None:
     metal = d.pick((INK, "#3a3f44", "#4a4f55", "#b8733f"))
     shadow(c, rx * 2.4)
     rim_y = TABLE_Y - depth
-    c.add(
-        el(
-            "path",
-            d=path("M", 300 + rx * 0.8, rim_y - 6, "L", 300 + rx + 130, rim_y - 52),
-            stroke=mix(metal, "#ffffff", 0.1),
-            stroke_width=20,
-            stroke_linecap="round",
-        )
-    )
+    c.add(el("path", d=path("M", 300 + rx * 0.8, rim_y - 6, "L", 300 + rx + 130, rim_y - 52),
+             stroke=mix(metal, "#ffffff", 0.1), stroke_width=20, stroke_linecap="round"))
     pan_body(c, metal, rx, depth)
     if d.chance(0.5):  # the ridges of a griddle, or the sheen of seasoned steel
         for i in range(-3, 4):
-            c.add(
-                el(
-                    "line",
-                    x1=300 + i * rx * 0.2 - 20,
-                    y1=rim_y - rx * 0.2,
-                    x2=300 + i * rx * 0.2 + 20,
-                    y2=rim_y + rx * 0.24,
-                    stroke=mix(metal, "#ffffff", 0.2),
-                    stroke_width=5,
-                )
-            )
+            c.add(el("line", x1=300 + i * rx * 0.2 - 20, y1=rim_y - rx * 0.2,
+                     x2=300 + i * rx * 0.2 + 20, y2=rim_y + rx * 0.24,
+                     stroke=mix(metal, "#ffffff", 0.2), stroke_width=5))
 
 
 def draw_pot(c: Canvas) -> None:
@@ -603,55 +353,25 @@ def draw_pot(c: Canvas) -> None:
     for side in (x - 26, x + w + 2):
         c.add(el("rect", x=side, y=top + 22, width=24, height=18, rx=8, fill=mix(colour, INK, 0.3)))
     c.add(el("rect", x=x, y=top, width=w, height=h, rx=18, fill=c.rounded(colour)))
-    c.add(
-        el("ellipse", cx=300, cy=top, rx=w / 2 + 6, ry=w * 0.1, fill=mix(colour, "#ffffff", 0.15))
-    )
+    c.add(el("ellipse", cx=300, cy=top, rx=w / 2 + 6, ry=w * 0.1,
+             fill=mix(colour, "#ffffff", 0.15)))
     c.add(el("ellipse", cx=300, cy=top - 14, rx=w * 0.16, ry=10, fill=mix(colour, INK, 0.35)))
-    c.add(
-        el(
-            "rect",
-            x=300 - 14,
-            y=top - 30,
-            width=28,
-            height=18,
-            rx=6,
-            fill=d.pick((STEEL, INK, HONEY)),
-        )
-    )
+    c.add(el("rect", x=300 - 14, y=top - 30, width=28, height=18, rx=6,
+             fill=d.pick((STEEL, INK, HONEY))))
 
 
 def draw_dish(c: Canvas) -> None:
-    """A low baking or serving dish; a fluted rim for tart tins, a domed lid for butter."""
+    """A low baking or serving dish, its rim crimped."""
     d = c.dice
     rx, depth = d.between(150, 190), d.between(28, 50)
     colour = d.pick((PAPER, CLAY, GREEN, STEEL, "#40627f", HONEY))
     shadow(c, rx * 2)
     rim_y = pan_body(c, colour, rx, depth)
     if d.chance(0.5):
-        c.add(
-            el(
-                "ellipse",
-                cx=300,
-                cy=rim_y - 4,
-                rx=rx * 0.7,
-                ry=rx * 0.2,
-                fill=mix(c.light, INK, 0.1),
-                fill_opacity=0.9,
-            )
-        )
-    c.add(
-        el(
-            "ellipse",
-            cx=300,
-            cy=rim_y,
-            rx=rx,
-            ry=rx * 0.34,
-            fill="none",
-            stroke=mix(colour, INK, 0.2),
-            stroke_width=5,
-            stroke_dasharray="9 5",
-        )
-    )
+        c.add(el("ellipse", cx=300, cy=rim_y - 4, rx=rx * 0.7, ry=rx * 0.2,
+                 fill=mix(c.light, INK, 0.1), fill_opacity=0.9))
+    c.add(el("ellipse", cx=300, cy=rim_y, rx=rx, ry=rx * 0.34, fill="none",
+             stroke=mix(colour, INK, 0.2), stroke_width=5, stroke_dasharray="9 5"))
 
 
 def draw_butter_dish(c: Canvas) -> None:
@@ -659,25 +379,8 @@ def draw_butter_dish(c: Canvas) -> None:
     colour = d.pick((PAPER, SAGE, "#9bb3c9", HONEY))
     shadow(c, 300)
     c.add(el("ellipse", cx=300, cy=TABLE_Y - 8, rx=165, ry=34, fill=mix(colour, INK, 0.15)))
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                170,
-                TABLE_Y - 16,
-                "C",
-                170,
-                TABLE_Y - 150,
-                430,
-                TABLE_Y - 150,
-                430,
-                TABLE_Y - 16,
-                "Z",
-            ),
-            fill=c.rounded(colour),
-        )
-    )
+    c.add(el("path", d=path("M", 170, TABLE_Y - 16, "C", 170, TABLE_Y - 150, 430, TABLE_Y - 150,
+                            430, TABLE_Y - 16, "Z"), fill=c.rounded(colour)))
     c.add(el("circle", cx=300, cy=TABLE_Y - 128, r=14, fill=mix(colour, INK, 0.3)))
 
 
@@ -691,33 +394,17 @@ def draw_plate(c: Canvas) -> None:
     shadow(c, rx * 2, cy + ry * 0.7)
     c.add(el("ellipse", cx=300, cy=cy + 6, rx=rx, ry=ry, fill=mix(glaze, INK, 0.25)))
     c.add(el("ellipse", cx=300, cy=cy, rx=rx, ry=ry, fill=glaze))
-    c.add(el("ellipse", cx=300, cy=cy + 4, rx=rx * 0.68, ry=ry * 0.66, fill=mix(glaze, INK, 0.08)))
+    c.add(el("ellipse", cx=300, cy=cy + 4, rx=rx * 0.68, ry=ry * 0.66,
+             fill=mix(glaze, INK, 0.08)))
     rim = d.pick((None, CLAY, GREEN, "#40627f", "#b8a070"))
     if rim:
-        c.add(
-            el(
-                "ellipse",
-                cx=300,
-                cy=cy,
-                rx=rx - 6,
-                ry=ry - 5,
-                fill="none",
-                stroke=rim,
-                stroke_width=3,
-            )
-        )
+        c.add(el("ellipse", cx=300, cy=cy, rx=rx - 6, ry=ry - 5, fill="none", stroke=rim,
+                 stroke_width=3))
     for _ in range(24):
         angle, dist = d.unit(), d.unit() ** 0.5
-        c.add(
-            el(
-                "circle",
-                cx=300 + cos(angle * tau) * rx * 0.9 * dist,
-                cy=cy + sin(angle * tau) * ry * 0.9 * dist,
-                r=d.between(1.2, 2.6),
-                fill=INK,
-                fill_opacity=0.35,
-            )
-        )
+        c.add(el("circle", cx=300 + cos(angle * tau) * rx * 0.9 * dist,
+                 cy=cy + sin(angle * tau) * ry * 0.9 * dist, r=d.between(1.2, 2.6),
+                 fill=INK, fill_opacity=0.35))
 
 
 def draw_bowl(c: Canvas) -> None:
@@ -726,118 +413,40 @@ def draw_bowl(c: Canvas) -> None:
     glaze = d.pick((PAPER, SAGE, "#9bb3c9", CLAY, HONEY, "#6f7f8c"))
     rim_y = TABLE_Y - depth
     shadow(c, rx * 1.6)
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                300 - rx,
-                rim_y,
-                "C",
-                300 - rx,
-                TABLE_Y + 10,
-                300 + rx,
-                TABLE_Y + 10,
-                300 + rx,
-                rim_y,
-                "Z",
-            ),
-            fill=c.rounded(glaze),
-        )
-    )
+    c.add(el("path", d=path("M", 300 - rx, rim_y, "C", 300 - rx, TABLE_Y + 10, 300 + rx,
+                            TABLE_Y + 10, 300 + rx, rim_y, "Z"), fill=c.rounded(glaze)))
     c.add(el("ellipse", cx=300, cy=rim_y, rx=rx, ry=rx * 0.26, fill=mix(glaze, "#ffffff", 0.2)))
-    c.add(
-        el("ellipse", cx=300, cy=rim_y + 4, rx=rx - 12, ry=rx * 0.26 - 8, fill=mix(glaze, INK, 0.2))
-    )
+    c.add(el("ellipse", cx=300, cy=rim_y + 4, rx=rx - 12, ry=rx * 0.26 - 8,
+             fill=mix(glaze, INK, 0.2)))
     if d.chance(0.5):
-        c.add(
-            el(
-                "rect",
-                x=300 - rx * 0.92,
-                y=rim_y + depth * 0.25,
-                width=rx * 1.84,
-                height=8,
-                fill=mix(glaze, INK, 0.35),
-            )
-        )
+        c.add(el("rect", x=300 - rx * 0.92, y=rim_y + depth * 0.25, width=rx * 1.84, height=8,
+                 fill=mix(glaze, INK, 0.35)))
 
 
 def draw_mortar(c: Canvas) -> None:
     draw_bowl(c)
-    c.add(
-        el(
-            "path",
-            d=path("M", 320, TABLE_Y - 95, "L", 410, TABLE_Y - 230),
-            stroke="#9a9590",
-            stroke_width=30,
-            stroke_linecap="round",
-        )
-    )
+    c.add(el("path", d=path("M", 320, TABLE_Y - 95, "L", 410, TABLE_Y - 230), stroke="#9a9590",
+             stroke_width=30, stroke_linecap="round"))
 
 
 def draw_salt_pig(c: Canvas) -> None:
     d = c.dice
     glaze = d.pick((PAPER, SAGE, HONEY, "#9bb3c9", CLAY))
     shadow(c, 200)
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M", 210, TABLE_Y, "C", 190, TABLE_Y - 200, 410, TABLE_Y - 220, 390, TABLE_Y, "Z"
-            ),
-            fill=c.rounded(glaze),
-        )
-    )
+    c.add(el("path", d=path("M", 210, TABLE_Y, "C", 190, TABLE_Y - 200, 410, TABLE_Y - 220, 390,
+                            TABLE_Y, "Z"), fill=c.rounded(glaze)))
     c.add(el("ellipse", cx=300, cy=TABLE_Y - 90, rx=62, ry=48, fill=mix(glaze, INK, 0.55)))
 
 
 def cloth_layer(c: Canvas, y: float, w: float, h: float, fill: str, edge: str) -> None:
     """One folded cloth in a stack, seen slightly from above."""
     skew = 40
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                300 - w / 2 + skew,
-                y,
-                "L",
-                300 + w / 2 + skew,
-                y,
-                "L",
-                300 + w / 2 - skew,
-                y + h,
-                "L",
-                300 - w / 2 - skew,
-                y + h,
-                "Z",
-            ),
-            fill=fill,
-            stroke=mix(edge, INK, 0.1),
-            stroke_width=2,
-        )
-    )
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                300 - w / 2 - skew,
-                y + h,
-                "L",
-                300 + w / 2 - skew,
-                y + h,
-                "L",
-                300 + w / 2 - skew,
-                y + h + 20,
-                "L",
-                300 - w / 2 - skew,
-                y + h + 20,
-                "Z",
-            ),
-            fill=edge,
-        )
-    )
+    c.add(el("path", d=path("M", 300 - w / 2 + skew, y, "L", 300 + w / 2 + skew, y, "L",
+                            300 + w / 2 - skew, y + h, "L", 300 - w / 2 - skew, y + h, "Z"),
+             fill=fill, stroke=mix(edge, INK, 0.1), stroke_width=2))
+    c.add(el("path", d=path("M", 300 - w / 2 - skew, y + h, "L", 300 + w / 2 - skew, y + h, "L",
+                            300 + w / 2 - skew, y + h + 20, "L", 300 - w / 2 - skew, y + h + 20,
+                            "Z"), fill=edge))
 
 
 def draw_cloth(c: Canvas) -> None:
@@ -859,48 +468,12 @@ def draw_cushion(c: Canvas) -> None:
     fill = c.fabric(d.pick(ACCENTS), ground)
     x, top = 300 - s / 2, TABLE_Y - s
     shadow(c, s)
-    puffy = path(
-        "M",
-        x,
-        top,
-        "Q",
-        300,
-        top + 18,
-        x + s,
-        top,
-        "Q",
-        x + s - 18,
-        top + s / 2,
-        x + s,
-        top + s,
-        "Q",
-        300,
-        top + s - 18,
-        x,
-        top + s,
-        "Q",
-        x + 18,
-        top + s / 2,
-        x,
-        top,
-        "Z",
-    )
+    puffy = path("M", x, top, "Q", 300, top + 18, x + s, top, "Q", x + s - 18, top + s / 2, x + s,
+                 top + s, "Q", 300, top + s - 18, x, top + s, "Q", x + 18, top + s / 2, x, top,
+                 "Z")
     c.add(el("path", d=puffy, fill=fill, stroke=mix(ground, INK, 0.3), stroke_width=3))
-    c.add(
-        el(
-            "rect",
-            x=x + 28,
-            y=top + 28,
-            width=s - 56,
-            height=s - 56,
-            rx=10,
-            fill="none",
-            stroke=INK,
-            stroke_opacity=0.35,
-            stroke_width=2,
-            stroke_dasharray="6 6",
-        )
-    )
+    c.add(el("rect", x=x + 28, y=top + 28, width=s - 56, height=s - 56, rx=10, fill="none",
+             stroke=INK, stroke_opacity=0.35, stroke_width=2, stroke_dasharray="6 6"))
 
 
 def draw_apron(c: Canvas) -> None:
@@ -908,52 +481,11 @@ def draw_apron(c: Canvas) -> None:
     colour = d.pick(ACCENTS + (c.dark, "#b8a070"))
     fill = c.stripes(mix(colour, INK, 0.15), colour, d.between(2, 4), angle=90)
     shadow(c, 240)
-    c.add(
-        el(
-            "path",
-            d=path("M", 250, 100, "L", 200, 60, "M", 350, 100, "L", 400, 60),
-            stroke=mix(colour, INK, 0.3),
-            stroke_width=8,
-            fill="none",
-        )
-    )
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                250,
-                95,
-                "L",
-                350,
-                95,
-                "L",
-                355,
-                170,
-                "Q",
-                420,
-                180,
-                415,
-                200,
-                "L",
-                400,
-                TABLE_Y,
-                "L",
-                200,
-                TABLE_Y,
-                "L",
-                185,
-                200,
-                "Q",
-                180,
-                180,
-                245,
-                170,
-                "Z",
-            ),
-            fill=fill,
-        )
-    )
+    c.add(el("path", d=path("M", 250, 100, "L", 200, 60, "M", 350, 100, "L", 400, 60),
+             stroke=mix(colour, INK, 0.3), stroke_width=8, fill="none"))
+    c.add(el("path", d=path("M", 250, 95, "L", 350, 95, "L", 355, 170, "Q", 420, 180, 415, 200,
+                            "L", 400, TABLE_Y, "L", 200, TABLE_Y, "L", 185, 200, "Q", 180, 180,
+                            245, 170, "Z"), fill=fill))
     c.add(el("rect", x=245, y=225, width=110, height=70, rx=6, fill=mix(colour, INK, 0.2)))
 
 
@@ -964,57 +496,16 @@ def draw_gloves(c: Canvas) -> None:
     shadow(c, 320)
     for dx, flip in ((-85, 1), (85, -1)):
         cx = 300 + dx
-        mitt = path(
-            "M",
-            cx - 50,
-            TABLE_Y - 10,
-            "L",
-            cx - 55,
-            TABLE_Y - 170,
-            "Q",
-            cx - 50,
-            TABLE_Y - 240,
-            cx + 5,
-            TABLE_Y - 235,
-            "Q",
-            cx + 55,
-            TABLE_Y - 228,
-            cx + 50,
-            TABLE_Y - 160,
-            "L",
-            cx + 50,
-            TABLE_Y - 10,
-            "Z",
-        )
-        thumb = path(
-            "M",
-            cx + 50 * flip,
-            TABLE_Y - 120,
-            "Q",
-            cx + 95 * flip,
-            TABLE_Y - 150,
-            cx + 80 * flip,
-            TABLE_Y - 185,
-            "Q",
-            cx + 60 * flip,
-            TABLE_Y - 170,
-            cx + 48 * flip,
-            TABLE_Y - 160,
-            "Z",
-        )
+        mitt = path("M", cx - 50, TABLE_Y - 10, "L", cx - 55, TABLE_Y - 170, "Q", cx - 50,
+                    TABLE_Y - 240, cx + 5, TABLE_Y - 235, "Q", cx + 55, TABLE_Y - 228, cx + 50,
+                    TABLE_Y - 160, "L", cx + 50, TABLE_Y - 10, "Z")
+        thumb = path("M", cx + 50 * flip, TABLE_Y - 120, "Q", cx + 95 * flip, TABLE_Y - 150,
+                     cx + 80 * flip, TABLE_Y - 185, "Q", cx + 60 * flip, TABLE_Y - 170,
+                     cx + 48 * flip, TABLE_Y - 160, "Z")
         c.add(el("path", d=thumb, fill=fill, stroke=INK, stroke_opacity=0.25, stroke_width=2))
         c.add(el("path", d=mitt, fill=fill, stroke=INK, stroke_opacity=0.25, stroke_width=2))
-        c.add(
-            el(
-                "rect",
-                x=cx - 52,
-                y=TABLE_Y - 40,
-                width=104,
-                height=30,
-                rx=6,
-                fill=mix(colour, INK, 0.3),
-            )
-        )
+        c.add(el("rect", x=cx - 52, y=TABLE_Y - 40, width=104, height=30, rx=6,
+                 fill=mix(colour, INK, 0.3)))
 
 
 def draw_basket(c: Canvas) -> None:
@@ -1024,54 +515,18 @@ def draw_basket(c: Canvas) -> None:
     cane = d.pick(("#c9a46a", "#b8904f", "#d6b57e"))
     rim_y = TABLE_Y - depth
     shadow(c, rx * 2)
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                300 - rx,
-                rim_y,
-                "L",
-                300 - rx * 0.85,
-                TABLE_Y,
-                "L",
-                300 + rx * 0.85,
-                TABLE_Y,
-                "L",
-                300 + rx,
-                rim_y,
-                "Z",
-            ),
-            fill=c.rounded(cane),
-        )
-    )
+    c.add(el("path", d=path("M", 300 - rx, rim_y, "L", 300 - rx * 0.85, TABLE_Y, "L",
+                            300 + rx * 0.85, TABLE_Y, "L", 300 + rx, rim_y, "Z"),
+             fill=c.rounded(cane)))
     for i in range(1, 6):
-        y = rim_y + depth * i / 6
-        c.add(
-            el(
-                "line",
-                x1=300 - rx * (1 - 0.15 * i / 6),
-                y1=y,
-                x2=300 + rx * (1 - 0.15 * i / 6),
-                y2=y,
-                stroke=mix(cane, INK, 0.3),
-                stroke_width=2,
-            )
-        )
+        y, inset = rim_y + depth * i / 6, 1 - 0.15 * i / 6
+        c.add(el("line", x1=300 - rx * inset, y1=y, x2=300 + rx * inset, y2=y,
+                 stroke=mix(cane, INK, 0.3), stroke_width=2))
     c.add(el("ellipse", cx=300, cy=rim_y, rx=rx, ry=rx * 0.3, fill=mix(cane, "#ffffff", 0.2)))
     for i in range(5):
-        c.add(
-            el(
-                "ellipse",
-                cx=300,
-                cy=rim_y + 4,
-                rx=(rx - 10) * (1 - i * 0.18),
-                ry=(rx * 0.3 - 6) * (1 - i * 0.18),
-                fill="none",
-                stroke=mix(cane, INK, 0.35),
-                stroke_width=3,
-            )
-        )
+        c.add(el("ellipse", cx=300, cy=rim_y + 4, rx=(rx - 10) * (1 - i * 0.18),
+                 ry=(rx * 0.3 - 6) * (1 - i * 0.18), fill="none", stroke=mix(cane, INK, 0.35),
+                 stroke_width=3))
 
 
 def draw_board(c: Canvas) -> None:
@@ -1080,42 +535,11 @@ def draw_board(c: Canvas) -> None:
     wood = d.pick(("#b8865a", "#a8744a", "#c99a6a"))
     top = TABLE_Y - h - 24
     shadow(c, w)
-    face = path(
-        "M",
-        300 - w / 2 + 50,
-        top,
-        "L",
-        300 + w / 2 + 50,
-        top,
-        "L",
-        300 + w / 2 - 50,
-        top + h,
-        "L",
-        300 - w / 2 - 50,
-        top + h,
-        "Z",
-    )
-    c.add(
-        el(
-            "path",
-            d=path(
-                "M",
-                300 - w / 2 - 50,
-                top + h,
-                "L",
-                300 + w / 2 - 50,
-                top + h,
-                "L",
-                300 + w / 2 - 50,
-                top + h + 24,
-                "L",
-                300 - w / 2 - 50,
-                top + h + 24,
-                "Z",
-            ),
-            fill=mix(wood, INK, 0.3),
-        )
-    )
+    face = path("M", 300 - w / 2 + 50, top, "L", 300 + w / 2 + 50, top, "L", 300 + w / 2 - 50,
+                top + h, "L", 300 - w / 2 - 50, top + h, "Z")
+    c.add(el("path", d=path("M", 300 - w / 2 - 50, top + h, "L", 300 + w / 2 - 50, top + h, "L",
+                            300 + w / 2 - 50, top + h + 24, "L", 300 - w / 2 - 50, top + h + 24,
+                            "Z"), fill=mix(wood, INK, 0.3)))
     c.add(el("path", d=face, fill=c.checks(mix(wood, INK, 0.25), wood, d.between(18, 26))))
 
 
@@ -1126,18 +550,8 @@ def draw_scale(c: Canvas) -> None:
     c.add(el("rect", x=150, y=TABLE_Y - 60, width=300, height=60, rx=14, fill=c.rounded(body)))
     c.add(el("ellipse", cx=300, cy=TABLE_Y - 60, rx=140, ry=26, fill=STEEL))
     c.add(el("rect", x=250, y=TABLE_Y - 44, width=100, height=30, rx=4, fill="#1d2a22"))
-    c.add(
-        el(
-            "text",
-            "250",
-            x=300,
-            y=TABLE_Y - 22,
-            text_anchor="middle",
-            fill="#9fe0b0",
-            font_family="monospace",
-            font_size=20,
-        )
-    )
+    c.add(el("text", "250", x=300, y=TABLE_Y - 22, text_anchor="middle", fill="#9fe0b0",
+             font_family="monospace", font_size=20))
 
 
 def draw_utensils(c: Canvas, kind: str) -> None:
@@ -1152,18 +566,8 @@ def draw_utensils(c: Canvas, kind: str) -> None:
     elif kind == "whisk":
         group.append(el("rect", x=330, y=215, width=150, height=22, rx=11, fill=handle))
         for k in range(5):
-            group.append(
-                el(
-                    "ellipse",
-                    cx=230,
-                    cy=226,
-                    rx=110,
-                    ry=12 + k * 10,
-                    fill="none",
-                    stroke=STEEL,
-                    stroke_width=3,
-                )
-            )
+            group.append(el("ellipse", cx=230, cy=226, rx=110, ry=12 + k * 10, fill="none",
+                            stroke=STEEL, stroke_width=3))
     else:
         tools = {"knife": 1, "spoons": 3, "spatula": 1, "slice": 1, "zester": 1, "cutlery": 3}
         for i in range(tools.get(kind, 1)):
@@ -1178,18 +582,15 @@ def tool(kind: str, index: int, y: float, handle: str) -> str:
     steel = mix(STEEL, "#ffffff", 0.3)
     grip = el("rect", x=340, y=y - 11, width=150, height=22, rx=11, fill=handle)
     if kind == "knife":
-        blade = path(
-            "M", 340, y - 22, "L", 120, y - 4, "Q", 110, y + 2, 125, y + 10, "L", 340, y + 12, "Z"
-        )
+        blade = path("M", 340, y - 22, "L", 120, y - 4, "Q", 110, y + 2, 125, y + 10, "L", 340,
+                     y + 12, "Z")
         return el("path", d=blade, fill=steel) + grip
     if kind in ("spoons", "cutlery") and (kind == "spoons" or index == 0):
-        return el("ellipse", cx=170, cy=y, rx=55, ry=26, fill=handle) + el(
-            "rect", x=215, y=y - 7, width=270, height=14, rx=7, fill=handle
-        )
+        return (el("ellipse", cx=170, cy=y, rx=55, ry=26, fill=handle)
+                + el("rect", x=215, y=y - 7, width=270, height=14, rx=7, fill=handle))
     if kind == "cutlery" and index == 1:
-        tines = "".join(
-            el("rect", x=120, y=y - 16 + k * 10, width=70, height=5, fill=HONEY) for k in range(4)
-        )
+        tines = "".join(el("rect", x=120, y=y - 16 + k * 10, width=70, height=5, fill=HONEY)
+                        for k in range(4))
         return tines + el("rect", x=185, y=y - 16, width=300, height=34, rx=12, fill=HONEY)
     if kind == "cutlery":
         return el("rect", x=130, y=y - 12, width=360, height=22, rx=11, fill=HONEY)
@@ -1197,34 +598,18 @@ def tool(kind: str, index: int, y: float, handle: str) -> str:
         holes = "".join(el("circle", cx=140 + k * 18, cy=y, r=3, fill=INK) for k in range(11))
         return el("rect", x=120, y=y - 16, width=220, height=32, rx=6, fill=steel) + holes + grip
     head = handle if kind == "spatula" else steel
-    slots = (
-        "".join(
-            el(
-                "rect",
-                x=150 + k * 28,
-                y=y - 22,
-                width=12,
-                height=44,
-                rx=6,
-                fill=INK,
-                fill_opacity=0.5,
-            )
-            for k in range(5)
-        )
-        if kind == "slice"
-        else ""
-    )
-    return (
-        el("rect", x=110, y=y - 40, width=180, height=80, rx=16, fill=head)
-        + slots
-        + el("rect", x=280, y=y - 6, width=80, height=12, fill=steel)
-        + grip
-    )
+    slots = "".join(el("rect", x=150 + k * 28, y=y - 22, width=12, height=44, rx=6, fill=INK,
+                       fill_opacity=0.5) for k in range(5)) if kind == "slice" else ""
+    return (el("rect", x=110, y=y - 40, width=180, height=80, rx=16, fill=head) + slots
+            + el("rect", x=280, y=y - 6, width=80, height=12, fill=steel) + grip)
+
+
+# fmt: on
 
 
 # ---------- which picture for which product ----------
 
-# The first rule whose word appears in the product's name picks the drawing.
+# The first rule with a word that begins a word of the product's name picks the drawing.
 KIND_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("teapot",), "teapot"),
     (("dripper",), "dripper"),
@@ -1348,7 +733,8 @@ CONTENTS = {
 def kind_of(name: str) -> str:
     lowered = name.lower()
     for words, kind in KIND_RULES:
-        if any(word in lowered for word in words):
+        # At the start of a word: "tin" is a loaf tin, never "setting".
+        if any(re.search(rf"\b{re.escape(word)}", lowered) for word in words):
             return kind
     return FALLBACK_KIND
 
