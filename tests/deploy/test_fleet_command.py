@@ -1,23 +1,29 @@
 """deploy/fleet.py's own safeguards, without starting anything."""
 
+import json
 import os
 import stat
 import subprocess
 import sys
+from collections import Counter
 
+import psutil
 import pytest
 
 from deploy.fleet import (
     NGINX,
+    RECORD_FILE,
     ROUTE_COOKIE,
     Fleet,
     described,
+    load_summary,
     own_database,
     production_env,
     running_fleet,
     secret,
 )
 from tests.deploy.conftest import require_nginx
+from tools.shoppers import Failure, LoadReport
 
 
 def test_secrets_are_readable_by_their_owner_alone_and_kept(tmp_path):
@@ -39,7 +45,8 @@ def test_every_instance_gets_production_settings_and_one_key(tmp_path):
 def test_restart_signals_no_process_but_a_running_fleet(tmp_path):
     with pytest.raises(SystemExit, match="No fleet is running"):
         running_fleet(tmp_path)
-    (tmp_path / "fleet.pid").write_text(str(os.getpid()))  # a stale file naming pytest
+    stale = {"pid": os.getpid(), "started": psutil.Process().create_time(), "state": "serving"}
+    (tmp_path / RECORD_FILE).write_text(json.dumps(stale))  # a stale record naming pytest
     with pytest.raises(SystemExit, match="No fleet is running"):
         running_fleet(tmp_path)
 
@@ -116,3 +123,24 @@ def test_every_instance_has_its_own_disk_and_memory_one_worker(tmp_path):
     assert fleet.workers_for({"SESSION_BACKEND": "redis", "SESSION_MIGRATE_FROM": "memory"}) == 2
     with pytest.raises(ValueError, match="round-robin, sticky"):
         Fleet({}, tmp_path, routing="ip-hash")
+
+
+def test_the_load_summary_explains_every_status_and_prints_no_empty_section():
+    clean = LoadReport(requests=60, statuses=Counter({200: 30, 302: 27, 400: 3}), adds=25)
+    summary = load_summary(clean)
+    assert "400 ×3      adds the cart refused, telling the shopper why" in summary
+    assert "Failures" not in summary and "signed out (" not in summary
+    assert summary.endswith("every shopper is still signed in.\nPassed.")
+
+    failed = LoadReport(
+        requests=5, statuses=Counter({200: 2, 400: 1, 502: 1, "no answer": 1}), adds=0,
+        failures=[Failure(1.5, "POST /cart/add/3/", 502, "The shop is back in a moment"),
+                  Failure(2.0, "GET product", None, "ConnectionRefusedError")],
+    )  # fmt: skip
+    summary = load_summary(failed)
+    for status in ("200", "400", "502", "no answer"):  # every status counted, explained
+        line = next(line for line in summary.splitlines() if line.strip().startswith(status))
+        assert len(line.split("×")[1].split(maxsplit=1)) == 2, line
+    assert "Bad Gateway: the shop or nginx failed; listed under Failures" in summary
+    assert "Failures (2):" in summary and "2.00 s GET product: no answer" in summary
+    assert "No add to cart was confirmed." in summary and summary.endswith("Failed.")
