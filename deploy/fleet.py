@@ -345,8 +345,9 @@ class Fleet:
             self.nginx.send_signal(signal.SIGQUIT)  # graceful: requests in flight finish
             wait_or_kill(self.nginx)
             stopped.append(f"nginx (pid {self.nginx.pid})")
-        if self.nginx:  # workers outlive a killed master, and keep the ports
-            stopped += [f"nginx's worker (pid {pid})" for pid in kill_group_left(self.nginx)]
+        left = kill_group_left(self.nginx) if self.nginx else []  # a killed master's workers
+        if left:  # they would keep its ports
+            stopped.append(f"nginx's workers left by their master (pid {listed(left)})")
         for instance in self.instances:
             if instance.process and instance.process.poll() is None:
                 stopped.append(instance.running_name)
@@ -745,7 +746,8 @@ def restart(args: argparse.Namespace) -> None:
 
 def follow(progress: Path, record: dict) -> bool:
     """Print the restart's steps as `up` writes them; True once it says all came back."""
-    deadline = time.monotonic() + len(record["processes"]) * (START_SECONDS + 3 * STOP_SECONDS)
+    seconds = record["instances"] * (START_SECONDS + 3 * STOP_SECONDS)  # each one's worst case
+    deadline = time.monotonic() + seconds
     read = 0
     while time.monotonic() < deadline:
         text = progress.read_text() if progress.exists() else ""
@@ -819,6 +821,7 @@ def write_record(fleet: Fleet, state: str) -> None:
         "https_port": fleet.https_port,
         "http_port": fleet.http_port,
         "routing": fleet.routing,
+        "instances": len(fleet.instances),
         "processes": [
             {"name": name, "pid": p.pid, "started": started(p.pid)}
             for name, p in processes
@@ -896,11 +899,11 @@ def refuse_second_fleet(run_dir: Path) -> None:
 
 
 def refuse_busy_ports(*ports: int) -> None:
-    busy = [f"Port {port} on 127.0.0.1 {why}" for port in ports if (why := why_not_free(port))]
+    busy = "; ".join(f"port {p} on 127.0.0.1 {why}" for p in ports if (why := why_not_free(p)))
     if busy:
-        sys.exit(f"{'; '.join(busy)}: nginx cannot listen there, so nothing was started. "
-                 "Stop what holds it, or choose other ports with --port P (nginx takes P for "
-                 "HTTPS and P+1 for HTTP).")  # fmt: skip
+        sys.exit(f"{busy[0].upper()}{busy[1:]}: nginx cannot listen there, so nothing was "
+                 "started. Stop what holds it, or choose other ports with --port P (nginx takes "
+                 "P for HTTPS and P+1 for HTTP).")  # fmt: skip
 
 
 def why_not_free(port: int) -> str:
@@ -920,11 +923,19 @@ def holder(port: int) -> str:
         for connection in psutil.net_connections(kind="tcp"):
             if connection.laddr.port == port and connection.status == psutil.CONN_LISTEN:
                 if connection.pid:
-                    name = psutil.Process(connection.pid).name()
-                    return f"by {name}, pid {connection.pid}"
+                    process = master(psutil.Process(connection.pid))
+                    return f"by {process.name()}, pid {process.pid}"
     except psutil.Error:
         pass
     return "by another process"
+
+
+def master(process: psutil.Process) -> psutil.Process:
+    """nginx's master rather than the worker that shares its socket (gunicorn's too)."""
+    parent = process.parent()
+    while parent is not None and parent.name() == process.name():
+        process, parent = parent, parent.parent()
+    return process
 
 
 def command(name: str, run_dir: Path) -> str:
@@ -933,7 +944,8 @@ def command(name: str, run_dir: Path) -> str:
     return f"uv run python -m deploy.fleet {name}{folder}"
 
 
-def listed(names: list[str]) -> str:
+def listed(names: list) -> str:
+    names = [str(name) for name in names]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 

@@ -207,7 +207,7 @@ def test_a_dead_instance_is_reported_and_a_dead_nginx_ends_up_with_1(fleets):
     assert fleet.process.wait(timeout=COMMAND_SECONDS) == 1, fleet.text
     assert f"nginx (pid {processes['nginx']}) was killed by SIGKILL" in fleet.text
     assert f"https://127.0.0.1:{fleet.port} is unreachable, so the fleet stops" in fleet.text
-    assert "Stopped nginx's worker (pid " in fleet.text  # left by their master, now gone
+    assert "nginx's workers left by their master (pid " in fleet.text  # stopped too
     with pytest.raises(ConnectionRefusedError):  # nothing of it holds the port
         socket.create_connection(("127.0.0.1", fleet.port), timeout=5).close()
 
