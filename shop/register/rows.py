@@ -38,7 +38,7 @@ def read_entry(session) -> Entry | None:
     if isinstance(raw, list) and len(raw) == 3 and isinstance(raw[0], str):
         try:
             return Entry(raw[0], int(raw[1]), str(raw[2]))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # int(inf) overflows
             return None
     return None
 

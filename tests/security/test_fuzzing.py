@@ -87,6 +87,7 @@ def test_lifetime_stamps(value):
 
 @PARSER_EXAMPLES
 @given(JSON_VALUES | st.lists(SCALARS, min_size=3, max_size=3))
+@example(["a1b2", math.inf, "fingerprint"])  # int(inf) raises OverflowError, not ValueError
 def test_register_entries(value):
     entry = rows.read_entry({rows.REGISTER_SESSION_KEY: value})
     assert entry is None or isinstance(entry.public_id, str)
