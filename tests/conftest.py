@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 import redis
@@ -9,6 +10,22 @@ from tests.services import REDIS_URL, engines_under_test, require_redis
 
 # Each test run keeps its Redis keys under its own prefix, so runs never collide.
 REDIS_TEST_PREFIX = f"test-{os.getpid()}"
+TESTS = Path(__file__).parent
+# Packages whose tests share servers started once for the package: one worker runs each.
+SHARED_SERVER_PACKAGES = ("browser", "deploy", "redis_ha")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Across xdist workers (`-n 3 --dist loadgroup`) one worker runs a file, or a whole
+    package of those above."""
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group_of(item)))
+
+
+def group_of(item: pytest.Item) -> str:
+    path = Path(item.path).relative_to(TESTS)
+    return path.parts[0] if path.parts[0] in SHARED_SERVER_PACKAGES else path.as_posix()
 
 
 def delete_test_keys() -> None:

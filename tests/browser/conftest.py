@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from shop.sessions.config import REDIS_BACKENDS
+from tests.conftest import SHARED_SERVER_PACKAGES, group_of
 from tests.services import CHROMIUM, REDIS_URL, engines_under_test, require_chromium, require_redis
 from tools.servers import BASE_DIR, CREATE_SHOPPER, gunicorn, manage
 
@@ -49,13 +50,23 @@ JPEG_QUALITY = 70
 STAFF = ("staff", "staff-Ledger-of-the-larder-7")  # username, password
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(trylast=True)  # after pytest-django's ordering, which it keeps within groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the browser tests after all others (and after pytest-django's ordering): no
-    test that calls Django's ORM in this process may run while Playwright is open."""
+    """No test that calls Django's ORM in this process may run while Playwright is open,
+    so the browser tests run apart: alone, after all others; across xdist workers first,
+    with the other groups of servers, then the slow files, so that the longest groups do
+    not start last."""
     browser_items = [item for item in items if item.get_closest_marker("browser")]
     others = [item for item in items if not item.get_closest_marker("browser")]
-    items[:] = others + browser_items
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        items[:] = others + browser_items
+        return
+    others.sort(key=lambda item: (group_of(item) not in SHARED_SERVER_PACKAGES, not slow(item)))
+    items[:] = browser_items + others
+
+
+def slow(item: pytest.Item) -> bool:
+    return item.get_closest_marker("slow") is not None
 
 
 @dataclass(frozen=True)

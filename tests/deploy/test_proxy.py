@@ -15,7 +15,7 @@ FORGED = "203.0.113.9"
 def device_addresses(shopper: Shopper) -> list[str]:
     page = shopper.get("/accounts/sessions/")
     assert page.status == 200, str(page)
-    return re.findall(r"<td>(\d+\.\d+\.\d+\.\d+)</td>", page.body)
+    return re.findall(r"<td[^>]*>(\d+\.\d+\.\d+\.\d+)</td>", page.body)
 
 
 def test_the_register_records_the_shopper_not_the_proxy_nor_a_forged_header(fleet, accounts):

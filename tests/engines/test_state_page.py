@@ -53,7 +53,7 @@ RESULTS = {
 
 def decoded_session(page: str) -> dict:
     data = re.search(
-        r'<pre class="session-data" data-testid="session-data">(.*?)</pre>', page, re.S
+        r'<pre class="session-data" data-testid="session-data"[^>]*>(.*?)</pre>', page, re.S
     )
     return json.loads(html.unescape(data.group(1)))
 
