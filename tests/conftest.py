@@ -12,7 +12,8 @@ from tests.services import REDIS_URL, engines_under_test, require_redis
 REDIS_TEST_PREFIX = f"test-{os.getpid()}"
 TESTS = Path(__file__).parent
 # Packages whose tests share servers started once for the package: one worker runs each.
-SHARED_SERVER_PACKAGES = ("browser", "deploy", "redis_ha")
+# (tests/deploy shares only a prepared database: its files, of minutes each, go apart.)
+SHARED_SERVER_PACKAGES = ("browser", "redis_ha")
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups

@@ -11,26 +11,17 @@ from django.utils.formats import date_format
 from shop.catalog.models import Product
 from shop.orders.models import Order, Status
 from tests.admin.helpers import csrf_token_from, messages_of, object_tools, staff_member
-from tests.orders.helpers import order_number, place, to_review
+from tests.orders.helpers import (
+    ORDERS_ADMIN,
+    cancel_url,
+    change_url,
+    order_number,
+    place,
+    ship_url,
+    stock_of,
+    to_review,
+)
 from tests.register.helpers import make_user
-
-ORDERS = "/admin/orders/order/"
-
-
-def change_url(order: Order) -> str:
-    return f"{ORDERS}{order.pk}/change/"
-
-
-def cancel_url(order: Order) -> str:
-    return f"{ORDERS}{order.pk}/cancel/"
-
-
-def ship_url(order: Order) -> str:
-    return f"{ORDERS}{order.pk}/ship/"
-
-
-def stock_of(product: Product) -> int:
-    return Product.objects.get(pk=product.pk).stock
 
 
 def status_of(order: Order) -> str:
@@ -160,9 +151,9 @@ def test_only_staff_who_may_change_orders_are_asked(order, jam):
 
 
 def test_an_unknown_order_is_not_found(boss, order):
-    for url in (f"{ORDERS}999999/cancel/", f"{ORDERS}abc/cancel/"):
+    for url in (f"{ORDERS_ADMIN}999999/cancel/", f"{ORDERS_ADMIN}abc/cancel/"):
         assert boss.get(url).status_code == 404, url
-    assert boss.post(f"{ORDERS}999999/cancel/").status_code == 404
+    assert boss.post(f"{ORDERS_ADMIN}999999/cancel/").status_code == 404
 
 
 # Values written for people
@@ -182,19 +173,19 @@ def test_the_order_page_writes_words_pounds_and_dates(boss, order):
 
 
 def test_the_order_list_shows_pounds_and_named_delivery_choices(boss, order):
-    response = boss.get(ORDERS)
+    response = boss.get(ORDERS_ADMIN)
     page = response.content.decode()
     assert '<td class="field-order_total">£30.45</td>' in page
     assert '<th class="field-number"><a' in page  # one line each, by admin.css
     assert '<a href="?delivery_method__exact=express">Express</a>' in page  # the filter
-    express = boss.get(ORDERS, {"delivery_method__exact": "express"})
+    express = boss.get(ORDERS_ADMIN, {"delivery_method__exact": "express"})
     assert [o.pk for o in express.context["cl"].result_list] == [order.pk]
 
 
 def test_the_order_list_costs_the_same_queries_for_more_orders(boss, jam, tea):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert boss.get(ORDERS).status_code == 200
+            assert boss.get(ORDERS_ADMIN).status_code == 200
         return len(captured)
 
     def buy() -> None:
@@ -202,7 +193,7 @@ def test_the_order_list_costs_the_same_queries_for_more_orders(boss, jam, tea):
         place(shopper, to_review(shopper, jam))
 
     buy()
-    boss.get(ORDERS)  # the staff session's own first writes
+    boss.get(ORDERS_ADMIN)  # the staff session's own first writes
     few = queries()
     for _ in range(3):
         buy()

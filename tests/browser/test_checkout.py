@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.steps import (
     PRODUCT,
     add_to_cart,
+    admin_sign_in,
     cart_count,
     open_product_by_search,
     sign_in,
@@ -215,3 +216,33 @@ def test_a_guest_checks_out_without_javascript(new_page, site) -> None:
     expect(cart_count(page)).to_have_text("0")
     page.get_by_role("link", name="Orders", exact=True).click()
     expect(page.get_by_role("link", name=number)).to_be_visible()
+
+
+def test_staff_cancel_an_order_only_once_they_confirm(new_page, site, staff) -> None:
+    """Cancelling cannot be undone, so the admin asks first: "No, keep it" changes nothing."""
+    if site.engine != "db":
+        pytest.skip("the admin's pages are the same on every engine: shown once, on db")
+    buyer = new_page()
+    buyer.goto("/")
+    open_product_by_search(buyer, PRODUCT)
+    add_to_cart(buyer, 1)
+    go_to_checkout(buyer)
+    fill_address(buyer, {**address_of(site, "Cy Cancel"), "Email": "cy@example.com"})
+    continue_to(buyer, "Continue to delivery", "delivery")
+    continue_to(buyer, "Continue to review", "review")
+    number = place_order(buyer)
+
+    admin = new_page()
+    admin_sign_in(admin, staff.username, staff.password)
+    admin.goto(f"/admin/orders/order/?q={number}")
+    admin.get_by_role("link", name=number).click()
+    cancel = admin.get_by_role("link", name="Cancel order and return its stock")
+    cancel.click()
+    expect(admin.get_by_role("heading", name=f"Cancel order {number}?")).to_be_visible()
+    admin.get_by_role("link", name="No, keep it").click()
+    expect(admin.locator(".field-status")).to_contain_text("Placed")
+
+    cancel.click()
+    admin.get_by_role("button", name="Yes, cancel the order").click()
+    expect(admin.locator(".field-status")).to_contain_text("Cancelled")
+    expect(cancel).to_have_count(0)  # nothing left to cancel

@@ -8,19 +8,17 @@ each test visits many pages in one browser profile to keep the run short."""
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import JPEG_QUALITY, SCREENSHOTS_DIR, UPDATE_SCREENSHOTS, Account
 from tests.browser.steps import PRODUCT
 from tools.servers import CREATE_SHOPPER, gunicorn, manage
 
 pytestmark = pytest.mark.browser
 
-AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 PRODUCT_URL = "/products/raspberry-jam/"
 ADDRESS = {
@@ -77,17 +75,6 @@ def open_page(browser: Browser, shop_url: str) -> Iterator[Callable[[], Page]]:
     yield open_one
     for context in contexts:
         context.close()
-
-
-def axe_violations(page: Page) -> list[str]:
-    """axe-core's WCAG 2.1 A and AA violations on the page, one line each."""
-    page.evaluate(AXE_SOURCE)
-    found = page.evaluate(
-        "options => axe.run(document, options).then(r => r.violations.map(v => "
-        "v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
-        {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]},
-    )
-    return list(found)
 
 
 def wider_than_screen(page: Page) -> int:

@@ -6,18 +6,16 @@ The section reads the same on every engine, so one gunicorn on `db` serves these
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.axe import axe_violations
 from tools.servers import gunicorn
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 SCREENS = {"phone": PHONE, "desktop": DESKTOP}
@@ -58,17 +56,6 @@ def open_page(browser: Browser, state_url: str) -> Iterator[Callable[..., Page]]
     yield open_at
     for context in contexts:
         context.close()
-
-
-def axe_violations(page: Page) -> list[str]:
-    """axe-core's WCAG 2.1 A and AA violations, one line each."""
-    page.evaluate(AXE.read_text())
-    found = page.evaluate(
-        "options => axe.run(document, options).then(r => r.violations.map(v => "
-        "v.id + ': ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
-        {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]},
-    )
-    return list(found)
 
 
 @pytest.mark.parametrize("screen", SCREENS)

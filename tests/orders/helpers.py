@@ -50,3 +50,22 @@ def order_number(response) -> str:
     match = re.fullmatch(r"/orders/([A-Z0-9-]+)/", response["Location"])
     assert match, response["Location"]
     return match.group(1)
+
+
+ORDERS_ADMIN = "/admin/orders/order/"
+
+
+def change_url(order) -> str:
+    return f"{ORDERS_ADMIN}{order.pk}/change/"
+
+
+def ship_url(order) -> str:
+    return f"{ORDERS_ADMIN}{order.pk}/ship/"
+
+
+def cancel_url(order) -> str:
+    return f"{ORDERS_ADMIN}{order.pk}/cancel/"
+
+
+def stock_of(product) -> int:
+    return type(product).objects.get(pk=product.pk).stock

@@ -18,35 +18,22 @@ from tests.admin.helpers import csrf_token_from, listed, messages_of, staff_memb
 from tests.cart.helpers import add
 from tests.orders.helpers import (
     ADDRESS,
+    ORDERS_ADMIN,
+    cancel_url,
+    change_url,
     choose_delivery,
     enter_address,
     order_number,
     place,
+    ship_url,
+    stock_of,
     to_review,
 )
 from tests.register.helpers import make_user, record_of, sign_in
 
-ORDERS = "/admin/orders/order/"
-
-
-def change_url(order: Order) -> str:
-    return f"{ORDERS}{order.pk}/change/"
-
-
-def ship_url(order: Order) -> str:
-    return f"{ORDERS}{order.pk}/ship/"
-
-
-def cancel_url(order: Order) -> str:
-    return f"{ORDERS}{order.pk}/cancel/"
-
 
 def fresh(order: Order) -> Order:
     return Order.objects.get(pk=order.pk)
-
-
-def stock_of(product: Product) -> int:
-    return Product.objects.get(pk=product.pk).stock
 
 
 def messages_after(response) -> list[str]:
@@ -100,7 +87,7 @@ def order(jam, tea) -> Order:
 
 def test_the_list_shows_the_orders(boss, jam, tea):
     first, second = buy(jam), buy(tea, full_name="Grace Hopper", email="grace@example.com")
-    response = boss.get(ORDERS)
+    response = boss.get(ORDERS_ADMIN)
     assert listed(response) == {first.pk, second.pk}
     page = response.content.decode()
     for order in (first, second):
@@ -122,23 +109,23 @@ def three(jam, tea) -> dict[str, Order]:
 
 def test_search_by_exact_order_number(boss, three):
     ada = three["ada"]
-    assert listed(boss.get(ORDERS, {"q": ada.number})) == {ada.pk}
-    assert listed(boss.get(ORDERS, {"q": f" {ada.number.lower()} "})) == {ada.pk}
-    assert listed(boss.get(ORDERS, {"q": ada.number[:9]})) == set(), "numbers match exactly"
+    assert listed(boss.get(ORDERS_ADMIN, {"q": ada.number})) == {ada.pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": f" {ada.number.lower()} "})) == {ada.pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": ada.number[:9]})) == set(), "numbers match exactly"
 
 
 def test_search_by_exact_email(boss, three):
     grace = three["grace"]
-    assert listed(boss.get(ORDERS, {"q": "grace@example.com"})) == {grace.pk}
-    assert listed(boss.get(ORDERS, {"q": "GRACE@example.com"})) == {grace.pk}
-    assert listed(boss.get(ORDERS, {"q": "example.com"})) == set(), "emails match exactly"
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "grace@example.com"})) == {grace.pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "GRACE@example.com"})) == {grace.pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "example.com"})) == set(), "emails match exactly"
 
 
 def test_search_by_part_of_a_name(boss, three):
-    assert listed(boss.get(ORDERS, {"q": "lovel"})) == {three["ada"].pk}
-    assert listed(boss.get(ORDERS, {"q": "HOPPER"})) == {three["grace"].pk}
-    assert listed(boss.get(ORDERS, {"q": "Alan Turing"})) == {three["alan"].pk}
-    assert listed(boss.get(ORDERS, {"q": "Babbage"})) == set()
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "lovel"})) == {three["ada"].pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "HOPPER"})) == {three["grace"].pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "Alan Turing"})) == {three["alan"].pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "Babbage"})) == set()
 
 
 def test_search_by_a_signed_in_customers_username(boss, jam, tea):
@@ -147,10 +134,10 @@ def test_search_by_a_signed_in_customers_username(boss, jam, tea):
     assert sign_in(shopper, "countess").status_code == 302
     mine = Order.objects.get(number=order_number(place(shopper, to_review(shopper, jam))))
     guests = buy(tea)  # a guest's, to the same name and address
-    assert listed(boss.get(ORDERS, {"q": "countess"})) == {mine.pk}
-    assert listed(boss.get(ORDERS, {"q": "COUNTESS"})) == {mine.pk}
-    assert listed(boss.get(ORDERS, {"q": "count"})) == set(), "usernames match exactly"
-    assert listed(boss.get(ORDERS, {"q": "Lovelace"})) == {mine.pk, guests.pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "countess"})) == {mine.pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "COUNTESS"})) == {mine.pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "count"})) == set(), "usernames match exactly"
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "Lovelace"})) == {mine.pk, guests.pk}
 
 
 def test_search_by_a_postcode_as_it_is_written(boss, three):
@@ -158,18 +145,20 @@ def test_search_by_a_postcode_as_it_is_written(boss, three):
     with or without quotes."""
     grace = three["grace"]
     assert fresh(grace).postcode == "NW1 6XE"
-    assert listed(boss.get(ORDERS, {"q": '"NW1 6XE"'})) == {grace.pk}
-    assert listed(boss.get(ORDERS, {"q": "NW1 6XE"})) == {grace.pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": '"NW1 6XE"'})) == {grace.pk}
+    assert listed(boss.get(ORDERS_ADMIN, {"q": "NW1 6XE"})) == {grace.pk}
 
 
 def test_filter_by_status(boss, three):
     ada, grace, alan = three["ada"], three["grace"], three["alan"]
     assert boss.post(ship_url(grace)).status_code == 302
     assert boss.post(cancel_url(alan)).status_code == 302
-    response = boss.get(ORDERS)
+    response = boss.get(ORDERS_ADMIN)
     for display, expected in (("Placed", ada), ("Shipped", grace), ("Cancelled", alan)):
-        assert listed(boss.get(ORDERS + choice_url(response, "status", display))) == {expected.pk}
-    assert listed(boss.get(ORDERS, {"status__exact": "shipped"})) == {grace.pk}
+        assert listed(boss.get(ORDERS_ADMIN + choice_url(response, "status", display))) == {
+            expected.pk
+        }
+    assert listed(boss.get(ORDERS_ADMIN, {"status__exact": "shipped"})) == {grace.pk}
 
 
 def test_filter_by_date(boss, three):
@@ -177,13 +166,13 @@ def test_filter_by_date(boss, three):
     now = timezone.now()
     Order.objects.filter(pk=grace.pk).update(created_at=now - timedelta(days=3))
     Order.objects.filter(pk=alan.pk).update(created_at=now - timedelta(days=10))
-    response = boss.get(ORDERS)
+    response = boss.get(ORDERS_ADMIN)
     today = choice_url(response, "created at", "Today")
     assert "created_at__gte" in today
-    assert listed(boss.get(ORDERS + today)) == {ada.pk}
+    assert listed(boss.get(ORDERS_ADMIN + today)) == {ada.pk}
     week = choice_url(response, "created at", "Past 7 days")
-    assert listed(boss.get(ORDERS + week)) == {ada.pk, grace.pk}
-    assert listed(boss.get(ORDERS + choice_url(response, "created at", "Any date"))) == {
+    assert listed(boss.get(ORDERS_ADMIN + week)) == {ada.pk, grace.pk}
+    assert listed(boss.get(ORDERS_ADMIN + choice_url(response, "created at", "Any date"))) == {
         ada.pk,
         grace.pk,
         alan.pk,
@@ -191,22 +180,22 @@ def test_filter_by_date(boss, three):
 
 
 def test_filter_by_delivery_method(boss, three):
-    response = boss.get(ORDERS)
+    response = boss.get(ORDERS_ADMIN)
     express = choice_url(response, "delivery method", "Express")
-    assert listed(boss.get(ORDERS + express)) == {three["alan"].pk}
+    assert listed(boss.get(ORDERS_ADMIN + express)) == {three["alan"].pk}
     standard = choice_url(response, "delivery method", "Standard")
-    assert listed(boss.get(ORDERS + standard)) == {three["ada"].pk, three["grace"].pk}
+    assert listed(boss.get(ORDERS_ADMIN + standard)) == {three["ada"].pk, three["grace"].pk}
 
 
 def test_staff_without_view_permission_are_refused(order):
     nobody = staff_member("nora")
-    assert nobody.get(ORDERS).status_code == 403
+    assert nobody.get(ORDERS_ADMIN).status_code == 403
     assert nobody.get(change_url(order)).status_code == 403
     assert "/admin/orders/order/" not in nobody.get("/admin/").content.decode()
 
 
 def test_staff_with_view_permission_see_the_list_without_actions(viewer, order):
-    response = viewer.get(ORDERS)
+    response = viewer.get(ORDERS_ADMIN)
     assert listed(response) == {order.pk}
     assert response.context["action_form"] is None
     assert "Mark selected orders shipped" not in response.content.decode()
@@ -254,11 +243,11 @@ def queries_for(client: Client, url: str) -> int:
 def test_the_list_costs_the_same_queries_for_2_or_20_orders(boss, jam, make_product, query):
     customer = make_user("cora")
     make_orders(2, jam, customer)
-    boss.get(ORDERS)  # the staff session's own first writes
-    few = queries_for(boss, ORDERS + query)
+    boss.get(ORDERS_ADMIN)  # the staff session's own first writes
+    few = queries_for(boss, ORDERS_ADMIN + query)
     make_orders(18, make_product(name="Oat Biscuits", price="2.10"), customer)
-    many = queries_for(boss, ORDERS + query)
-    assert len(listed(boss.get(ORDERS + query))) >= 10
+    many = queries_for(boss, ORDERS_ADMIN + query)
+    assert len(listed(boss.get(ORDERS_ADMIN + query))) >= 10
     assert many == few, f"{few} queries for 2 orders, {many} for 20"
 
 
@@ -452,14 +441,14 @@ def test_cancelling_skips_a_line_whose_product_was_deleted(boss, order, jam, tea
 
 def run_action(client: Client, action: str, orders: list[Order]):
     data = {"action": action, "_selected_action": [o.pk for o in orders], "index": "0"}
-    return client.post(ORDERS, data, follow=True)
+    return client.post(ORDERS_ADMIN, data, follow=True)
 
 
 def test_ship_selected_ships_each_placed_order(boss, three):
     ada, grace, alan = three["ada"], three["grace"], three["alan"]
     boss.post(cancel_url(alan), follow=True)
     response = run_action(boss, "ship_selected", [ada, grace, alan])
-    assert response.redirect_chain == [(ORDERS, 302)]
+    assert response.redirect_chain == [(ORDERS_ADMIN, 302)]
     assert messages_after(response) == [
         f"Order {alan.number} is cancelled: it cannot be shipped.",
         "2 orders shipped.",
@@ -486,8 +475,8 @@ def test_cancel_selected_cancels_each_and_returns_their_stock(boss, jam, tea):
 
 
 def test_staff_with_view_permission_cannot_run_the_actions(viewer, order, jam):
-    viewer.post(ORDERS, {"action": "cancel_selected", "_selected_action": [order.pk]})
-    viewer.post(ORDERS, {"action": "ship_selected", "_selected_action": [order.pk]})
+    viewer.post(ORDERS_ADMIN, {"action": "cancel_selected", "_selected_action": [order.pk]})
+    viewer.post(ORDERS_ADMIN, {"action": "ship_selected", "_selected_action": [order.pk]})
     assert fresh(order).status == Status.PLACED
     assert stock_of(jam) == 8
 
@@ -531,7 +520,11 @@ def test_non_staff_are_sent_to_the_admin_login(order):
 
 
 def test_unknown_orders_are_not_found(boss, order):
-    for url in (f"{ORDERS}999999/ship/", f"{ORDERS}999999/cancel/", f"{ORDERS}abc/cancel/"):
+    for url in (
+        f"{ORDERS_ADMIN}999999/ship/",
+        f"{ORDERS_ADMIN}999999/cancel/",
+        f"{ORDERS_ADMIN}abc/cancel/",
+    ):
         assert boss.post(url).status_code == 404, url
     assert fresh(order).status == Status.PLACED
 
