@@ -21,11 +21,19 @@ CHANGELIST = "/admin/register/sessionrecord/"
 ENDED = "This session was ended from another device or by staff. Please sign in again."
 
 
-def fits_across(page: Page, selector: str) -> bool:
-    """Neither the page nor the element scrolls sideways."""
+def overflow_across(page: Page, selector: str) -> str:
+    """ "" when neither the page nor the element scrolls sideways; else the widths, and the
+    widest cell of each column, to say what did not fit."""
     return page.evaluate(
         """s => { const box = document.querySelector(s), doc = document.documentElement;
-        return box.scrollWidth <= box.clientWidth && doc.scrollWidth <= window.innerWidth; }""",
+        if (box.scrollWidth <= box.clientWidth && doc.scrollWidth <= window.innerWidth) return "";
+        const widest = {};
+        for (const cell of box.querySelectorAll("tr > *")) {
+            const key = cell.className || cell.cellIndex, w = cell.getBoundingClientRect().width;
+            if (!widest[key] || widest[key][0] < w) widest[key] = [Math.round(w), cell.innerText];
+        }
+        return `box ${box.scrollWidth} in ${box.clientWidth}, page ${doc.scrollWidth} in ` +
+            `${window.innerWidth}; widest cells: ${JSON.stringify(widest)}`; }""",
         selector,
     )
 
@@ -57,7 +65,7 @@ def test_staff_end_a_signed_in_shoppers_session(new_page, site, staff, shopper, 
     )
     # A laptop's width holds the list, navigation open, without scrolling sideways.
     admin.set_viewport_size({"width": 1280, "height": 800})
-    assert fits_across(admin, "#changelist .results"), "the list scrolls sideways at 1280 px"
+    assert overflow_across(admin, "#changelist .results") == "", "scrolls sideways at 1280 px"
     admin.get_by_role("button", name="Toggle navigation").click()  # room for the columns
     admin.evaluate("window.scrollTo(0, 0)")
     screenshot(admin, "admin-sessions")
