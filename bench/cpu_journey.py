@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 
 import django
 
@@ -19,20 +20,32 @@ from bench import journey
 WARM_UP = 5  # journeys before timing: imports, connections, compiled templates
 
 
-def journeys(count: int, product: tuple[int, str], username: str, password: str) -> dict:
+def one_journey(
+    product: tuple[int, str], username: str, password: str, around=None
+) -> list[tuple[journey.Step, float]]:
+    """One shopper's journey from a new client: each step with its request's CPU ms.
+    `around(step)`, if given, is a context entered around each request (a profiler)."""
     from django.test import Client
 
-    costs: dict[str, list[float]] = defaultdict(list)
-    for number in range(WARM_UP + count):
-        client = Client(SERVER_NAME="127.0.0.1")
-        for step in journey.steps(*product, username, password):
+    client = Client(SERVER_NAME="127.0.0.1")
+    spent = []
+    for step in journey.steps(*product, username, password):
+        with around(step) if around else nullcontext():
             started = time.process_time()
             response = getattr(client, step.method)(step.path, step.data)
-            spent = time.process_time() - started
-            if response.status_code != step.expected_status:
-                raise RuntimeError(f"{step.name}: status {response.status_code}")
+            elapsed = time.process_time() - started
+        if response.status_code != step.expected_status:
+            raise RuntimeError(f"{step.name}: status {response.status_code}")
+        spent.append((step, 1000 * elapsed))
+    return spent
+
+
+def journeys(count: int, product: tuple[int, str], username: str, password: str) -> dict:
+    costs: dict[str, list[float]] = defaultdict(list)
+    for number in range(WARM_UP + count):
+        for step, spent in one_journey(product, username, password):
             if number >= WARM_UP:
-                costs[step.name].append(1000 * spent)
+                costs[step.name].append(spent)
     return costs
 
 
