@@ -427,6 +427,8 @@ def write_profile_diff(folder: Path, engine: str, kind: str) -> None:
     extra_own = {name: ms[1] - stock.get(name, [0, 0])[1] for name, ms in shop.items()}
     lines = [f"{engine}, {kind}: CPU ms per request under cProfile", ""]
     lines += ranked("the shop's top functions, cumulative", {n: ms[0] for n, ms in shop.items()})
+    only = {name: ms[0] for name, ms in shop.items() if name not in stock}
+    lines += ranked("functions only the shop calls, cumulative", only)
     lines += ranked("the shop's excess over stock, cumulative", extra)
     lines += ranked("the shop's excess over stock, own time", extra_own)
     (folder / f"{engine}-{kind.replace(' ', '-')}.txt").write_text("\n".join(lines) + "\n")
