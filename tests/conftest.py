@@ -114,3 +114,12 @@ def no_session_left_held():
     for lock in held:
         lock.release()
     assert not held, f"{len(held)} memory-engine session lock(s) still held after the test"
+
+
+@pytest.fixture
+def boss(db, django_user_model) -> Client:
+    """A superuser in the admin."""
+    user = django_user_model.objects.create_superuser("boss", "boss@example.com", "unused")
+    client = Client()
+    client.force_login(user)
+    return client

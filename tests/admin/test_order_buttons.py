@@ -13,9 +13,9 @@ from shop.orders.models import Order, Status
 from tests.admin.helpers import csrf_token_from, messages_of, object_tools, staff_member
 from tests.orders.helpers import (
     ORDERS_ADMIN,
+    buy,
     cancel_url,
     change_url,
-    order_number,
     place,
     ship_url,
     stock_of,
@@ -41,17 +41,7 @@ def tea(make_product) -> Product:
 @pytest.fixture
 def order(jam, tea) -> Order:
     """A guest's express order of two jars of jam and two packs of tea, to Great Britain."""
-    shopper = Client()
-    review = to_review(shopper, jam, tea, quantity="2", delivery="express")
-    return Order.objects.get(number=order_number(place(shopper, review)))
-
-
-@pytest.fixture
-def boss(db, django_user_model) -> Client:
-    user = django_user_model.objects.create_superuser("boss", "boss@example.com", "unused")
-    client = Client()
-    client.force_login(user)
-    return client
+    return buy(jam, tea, quantity="2", delivery="express")
 
 
 # The buttons at the top

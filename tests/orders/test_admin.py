@@ -19,6 +19,7 @@ from tests.cart.helpers import add
 from tests.orders.helpers import (
     ADDRESS,
     ORDERS_ADMIN,
+    buy,
     cancel_url,
     change_url,
     choose_delivery,
@@ -52,22 +53,6 @@ def choice_url(response, title: str, display: str) -> str:
                 if str(choice["display"]) == display:
                     return choice["query_string"]
     raise AssertionError(f"no choice {display!r} in the filter {title!r}")
-
-
-def buy(*products, quantity: str = "1", delivery: str = "standard", **address) -> Order:
-    """A guest's order through the shop's own checkout, with the address changed as given."""
-    shopper = Client()
-    review = to_review(shopper, *products, quantity=quantity, delivery=delivery, **address)
-    return Order.objects.get(number=order_number(place(shopper, review)))
-
-
-@pytest.fixture
-def boss(db, django_user_model) -> Client:
-    """A superuser in the admin."""
-    user = django_user_model.objects.create_superuser("boss", "boss@example.com", "unused")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
